@@ -1,0 +1,3 @@
+export * from './kafka/kafka-connection';
+export * from './kafka/producer-settings';
+export * from './kafka/topic-admin';

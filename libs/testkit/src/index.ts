@@ -1,0 +1,3 @@
+export * from './servers/run-scope';
+export { dockerEngineAnswers } from './servers/docker-engine';
+export { portAnswers, repoRoot } from './servers/test-servers';
