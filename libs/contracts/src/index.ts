@@ -1,1 +1,11 @@
-export {};
+export { encode, decode, decodeAs, tryDecode, contractRegistry, type DecodedContract } from './contracts';
+export { ContractRegistry, type DecodedMessage, type DecodeResult } from './codec/contract-registry';
+export { ContractError, type ContractErrorCode } from './codec/contract-error';
+export { isSingleObjectEncoded, HEADER_LENGTH as SINGLE_OBJECT_HEADER_LENGTH } from './codec/single-object';
+export { crc64Avro, fingerprintHex } from './fingerprint/crc64-avro';
+export { parsingCanonicalForm } from './fingerprint/canonical-form';
+export { type SchemaVersion } from './schema/schema-files';
+export { checkContract, checkCandidate, type CompatibilityProblem } from './compat/compatibility';
+export { deterministicEventId } from './event-id/deterministic-event-id';
+export { TOPICS, ALL_TOPICS, RETENTION, topicName, deadLetterTopic, sourceRecordKey, type TopicSpec, type TopicKey } from './topics';
+export * from './generated/contracts';
