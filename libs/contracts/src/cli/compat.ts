@@ -1,10 +1,11 @@
 // `npm run contracts:compat [-- --candidate <file.avsc>]`: checks that every version of every
 // contract reads every other version's data (full transitive compatibility), or that a
 // proposed schema would keep it so. Exits 1 naming the contract and versions at fault.
+import { basename, dirname } from 'node:path';
 import { ContractRegistry } from '../codec/contract-registry';
 import { checkCandidate, checkContract, describeProblem, type CompatibilityProblem } from '../compat/compatibility';
 import { SCHEMAS_DIR } from '../paths';
-import { loadSchemaFile } from '../schema/schema-files';
+import { kebabCase, loadSchemaFile } from '../schema/schema-files';
 
 function main(args: string[]): number {
   let registry: ContractRegistry;
@@ -22,7 +23,12 @@ function main(args: string[]): number {
       process.stderr.write('contracts:compat: --candidate needs a schema file\n');
       return 1;
     }
-    problems.push(...checkCandidate(registry, loadSchemaFile(file, SCHEMAS_DIR)));
+    const candidate = loadSchemaFile(file, SCHEMAS_DIR);
+    // A candidate kept in a contract's folder (fixtures/<contract>/...) is checked against that contract.
+    const folder = basename(dirname(file));
+    const contract = registry.names().find((name) => kebabCase(name) === folder) ?? candidate.name;
+    problems.push(...checkCandidate(registry, candidate, file, contract));
+    if (problems.length === 0) process.stdout.write(`ok  ${file} against ${contract} v${registry.versions(contract).join(', v')}\n`);
   } else {
     for (const name of registry.names()) {
       const found = checkContract(registry, name);

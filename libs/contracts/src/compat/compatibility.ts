@@ -29,12 +29,21 @@ export function checkContract(registry: ContractRegistry, name: string): Compati
   return checkAllPairs(name, versions.map((schema) => ({ label: `v${schema.version}`, type: schema.type })));
 }
 
-/** A proposed schema checked against every published version of its contract, both ways. */
-export function checkCandidate(registry: ContractRegistry, candidate: SchemaVersion, label = candidate.file): CompatibilityProblem[] {
-  if (!registry.names().includes(candidate.name)) {
-    return [{ contract: candidate.name, reader: label, writer: label, detail: `no published contract is named ${candidate.name}` }];
+/**
+ * A proposed schema checked against every published version of a contract, both ways. The
+ * contract defaults to the candidate's own record name; give it when the candidate renames
+ * the record, so that the rename itself is what fails.
+ */
+export function checkCandidate(
+  registry: ContractRegistry,
+  candidate: SchemaVersion,
+  label = candidate.file,
+  contract = candidate.name,
+): CompatibilityProblem[] {
+  if (!registry.names().includes(contract)) {
+    return [{ contract, reader: label, writer: label, detail: `no published contract is named ${contract}` }];
   }
-  const published = registry.versions(candidate.name).map((version) => ({ label: `v${version}`, type: registry.schema(candidate.name, version).type }));
+  const published = registry.versions(contract).map((version) => ({ label: `v${version}`, type: registry.schema(contract, version).type }));
   const problems: CompatibilityProblem[] = [];
   for (const other of published) {
     for (const [reader, writer] of [
@@ -42,7 +51,7 @@ export function checkCandidate(registry: ContractRegistry, candidate: SchemaVers
       [{ label, type: candidate.type }, other],
     ]) {
       const detail = whyUnreadable(reader.type, writer.type);
-      if (detail !== null) problems.push({ contract: candidate.name, reader: reader.label, writer: writer.label, detail });
+      if (detail !== null) problems.push({ contract, reader: reader.label, writer: writer.label, detail });
     }
   }
   return problems;
