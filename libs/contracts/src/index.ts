@@ -9,3 +9,4 @@ export { checkContract, checkCandidate, type CompatibilityProblem } from './comp
 export { deterministicEventId } from './event-id/deterministic-event-id';
 export { TOPICS, ALL_TOPICS, RETENTION, topicName, deadLetterTopic, sourceRecordKey, type TopicSpec, type TopicKey } from './topics';
 export * from './generated/contracts';
+export { CONTRACT_EXAMPLES } from './examples/contract-examples';
