@@ -30,6 +30,7 @@ export interface FamilyTruth { family: FamilyAtRef; result: CriteriaResult }
 
 export interface World {
   config: WorldConfig;
+  tables: Tables;
   start: Day;
   ref: Day;
   rng: Rng;
@@ -74,5 +75,5 @@ export function buildWorld(tables: Tables, config: WorldConfig, rules: RuleSetti
       lastTerms,
     }, rules),
   }));
-  return { config, start, ref, rng, population, history, eventsByPerson, attendanceByPerson, familyTruth };
+  return { config, tables, start, ref, rng, population, history, eventsByPerson, attendanceByPerson, familyTruth };
 }

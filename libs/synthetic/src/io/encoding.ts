@@ -1,0 +1,30 @@
+// Windows-1252 differs from Latin-1 in 0x80-0x9F; other characters it lacks become '?', as when
+// a legacy system exports text it cannot store.
+const CP1252_EXTRA: Record<number, number> = {
+  0x20ac: 0x80, 0x201a: 0x82, 0x0192: 0x83, 0x201e: 0x84, 0x2026: 0x85, 0x2020: 0x86, 0x2021: 0x87, 0x02c6: 0x88,
+  0x2030: 0x89, 0x0160: 0x8a, 0x2039: 0x8b, 0x0152: 0x8c, 0x017d: 0x8e, 0x2018: 0x91, 0x2019: 0x92, 0x201c: 0x93,
+  0x201d: 0x94, 0x2022: 0x95, 0x2013: 0x96, 0x2014: 0x97, 0x02dc: 0x98, 0x2122: 0x99, 0x0161: 0x9a, 0x203a: 0x9b,
+  0x0153: 0x9c, 0x017e: 0x9e, 0x0178: 0x9f,
+};
+const DECODE = new Map<number, number>(Object.entries(CP1252_EXTRA).map(([u, b]) => [b, Number(u)]));
+
+export function encodeWindows1252(s: string): Buffer {
+  const out = Buffer.allocUnsafe(s.length);
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80 || (c >= 0xa0 && c <= 0xff)) out[j++] = c;
+    else if (c >= 0xd800 && c <= 0xdbff) { out[j++] = 0x3f; i++; }
+    else out[j++] = CP1252_EXTRA[c] ?? 0x3f;
+  }
+  return out.subarray(0, j);
+}
+
+export function decodeWindows1252(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    s += String.fromCharCode(c >= 0x80 && c < 0xa0 ? DECODE.get(c) ?? 0xfffd : c);
+  }
+  return s;
+}
