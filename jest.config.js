@@ -30,7 +30,7 @@ module.exports = {
       testMatch: ['<rootDir>/{libs,services}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testkit/src/servers/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testkit/src/servers/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testkit/src/servers/long-timeouts.ts'],
     },
     {
       ...common,
@@ -38,7 +38,7 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testkit/src/servers/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testkit/src/servers/global-teardown.ts',
-      testTimeout: 300000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testkit/src/servers/long-timeouts.ts'],
     },
   ],
 };

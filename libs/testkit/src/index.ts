@@ -1,3 +1,5 @@
 export * from './servers/run-scope';
 export { dockerEngineAnswers } from './servers/docker-engine';
 export { portAnswers, repoRoot } from './servers/test-servers';
+export { TcpProxy, throughProxy } from './faults/tcp-proxy';
+export { KafkaGate } from './faults/kafka-gate';

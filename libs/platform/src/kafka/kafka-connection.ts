@@ -13,6 +13,8 @@ export interface KafkaConnectionOptions {
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
   retries?: number;
+  /** Tests pass a fault-injecting socket factory here. */
+  socketFactory?: KafkaConfig['socketFactory'];
 }
 
 const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -30,6 +32,7 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     requestTimeout: options.requestTimeoutMs ?? 30000,
     retry: { retries: options.retries ?? 8, initialRetryTime: 200, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
+    ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}),
     logCreator: () => (entry: LogEntry) => {
       const { message, ...extra } = entry.log;
       options.log?.(levelNames[entry.level] ?? 'info', `kafkajs ${entry.namespace}: ${message}`, extra);

@@ -1,12 +1,8 @@
+import type { TopicSpec as ContractTopicSpec } from '@hub/contracts';
 import type { Admin, ITopicConfig } from 'kafkajs';
 
-export interface TopicSpec {
-  name: string;
-  partitions: number;
-  /** milliseconds; -1 keeps messages forever (compacted topics only). */
-  retentionMs: number;
-  cleanupPolicy: 'delete' | 'compact' | 'compact,delete';
-}
+/** What the broker needs to create a topic; the full catalogue entry is in @hub/contracts. */
+export type TopicSpec = Pick<ContractTopicSpec, 'name' | 'partitions' | 'retentionMs' | 'cleanupPolicy'>;
 
 /**
  * Creates the topics the hub needs with their partitions, retention and cleanup policy.

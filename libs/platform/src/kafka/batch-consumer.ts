@@ -1,0 +1,190 @@
+import type { Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { PlatformMetrics } from '../metrics/metrics';
+import { extractTraceContext, inSpan, SpanKind } from '../telemetry/tracing';
+import type { ConsumedMessage, DeadLetterContext } from './consumed-message';
+import { encodeDeadLetter } from './dead-letter';
+import { classifyFailure, describeFailure, PermanentError } from './failures';
+import { platformAcks, platformCompression } from './producer-settings';
+
+export type BatchHandler = (messages: ConsumedMessage[]) => Promise<void>;
+
+export interface BatchConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  /** Must make its effect durable before it resolves: the offsets are committed right after. */
+  handle: BatchHandler;
+  /** Producer used for dead letters (the platform's idempotent producer). */
+  producer: Producer;
+  deadLetterTopic: string;
+  /** Turns a failed message into the dead-letter message; defaults to the DeadLetter contract. */
+  encodeDeadLetter?: (context: DeadLetterContext) => Message;
+  logger: Logger;
+  metrics?: PlatformMetrics;
+  /** Attempts for a failure that is neither permanent nor transient, before dead-lettering. */
+  maxAttempts?: number;
+  retryBackoffMs?: number;
+  maxBackoffMs?: number;
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function toConsumed(topic: string, partition: number, message: EachBatchPayload['batch']['messages'][number]): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers ?? {},
+    timestamp: message.timestamp,
+  };
+}
+
+/**
+ * A Kafka consumer that hands whole batches to its handler and commits only after the
+ * handler's effect is durable (at-least-once; handlers are idempotent). When a batch fails
+ * it first waits out transient failures (database or broker gone) and otherwise falls back
+ * to one message at a time, so that a single poisoned message goes to the dead-letter topic
+ * with its original bytes and the rest of the batch goes on.
+ */
+export class BatchConsumer {
+  private consumer: Consumer | undefined;
+  private readonly maxAttempts: number;
+  private readonly backoffMs: number;
+  private readonly maxBackoffMs: number;
+  private stopping = false;
+
+  constructor(private readonly options: BatchConsumerOptions) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.backoffMs = options.retryBackoffMs ?? 200;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+  }
+
+  async start(): Promise<void> {
+    const { kafka, groupId, topics } = this.options;
+    this.stopping = false;
+    this.consumer = kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1048576,
+      allowAutoTopicCreation: false,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.options.logger.info({ groupId, topics }, 'consumer started');
+  }
+
+  /** Finishes the batch in hand, commits it, and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
+    this.options.logger.info({ groupId: this.options.groupId }, 'consumer stopped');
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (batch.messages.length === 0) return;
+    const { groupId, metrics } = this.options;
+    const messages = batch.messages.map((message) => toConsumed(batch.topic, batch.partition, message));
+    const timer = metrics?.batchSeconds.startTimer({ group: groupId });
+    const parent = extractTraceContext(messages[messages.length - 1]!.headers);
+    await inSpan(`consume ${batch.topic}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.batch.message_count': messages.length, 'messaging.destination.partition.id': batch.partition } }, async () => {
+      const handledWhole = await this.handleWhole(messages, payload);
+      if (!handledWhole) await this.handleOneByOne(messages, payload);
+    });
+    // Commit even while stopping: graceful shutdown finishes the batch in hand and commits it.
+    if (payload.isStale()) return;
+    const last = messages[messages.length - 1]!;
+    payload.resolveOffset(last.offset);
+    await this.commit(batch.topic, batch.partition, last.offset);
+    timer?.();
+    metrics?.consumed.inc({ group: groupId, topic: batch.topic }, messages.length);
+    const behind = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+    metrics?.lag.set({ group: groupId, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, behind));
+    await payload.heartbeat();
+  }
+
+  private async commit(topic: string, partition: number, offset: string): Promise<void> {
+    await this.consumer!.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  }
+
+  /** True when the whole batch was handled; false when it must be split to find a bad message. */
+  private async handleWhole(messages: ConsumedMessage[], payload: EachBatchPayload): Promise<boolean> {
+    let waits = 0;
+    for (;;) {
+      try {
+        await this.options.handle(messages);
+        return true;
+      } catch (error) {
+        const kind = classifyFailure(error);
+        this.options.metrics?.failed.inc({ group: this.options.groupId, topic: payload.batch.topic, kind });
+        if (kind !== 'transient') {
+          if (messages.length === 1) return false;
+          this.options.logger.warn({ groupId: this.options.groupId, topic: payload.batch.topic, partition: payload.batch.partition, size: messages.length, error: describeFailure(error) }, 'batch failed; retrying one message at a time');
+          return false;
+        }
+        if (!payload.isRunning() || payload.isStale() || this.stopping) throw error;
+        waits++;
+        this.options.logger.warn({ groupId: this.options.groupId, error: describeFailure(error), waits }, 'transient failure; waiting before retrying the batch');
+        await this.pause(waits, payload);
+      }
+    }
+  }
+
+  private async handleOneByOne(messages: ConsumedMessage[], payload: EachBatchPayload): Promise<void> {
+    for (const message of messages) {
+      let attempts = 0;
+      for (;;) {
+        attempts++;
+        try {
+          await this.options.handle([message]);
+          break;
+        } catch (error) {
+          const kind = classifyFailure(error);
+          if (kind === 'transient') {
+            if (!payload.isRunning() || payload.isStale() || this.stopping) throw error;
+            attempts--;
+            await this.pause(1, payload);
+            continue;
+          }
+          if (kind === 'permanent' || attempts >= this.maxAttempts) {
+            const errorCode = error instanceof PermanentError ? error.code : 'HANDLER.RETRIES_EXHAUSTED';
+            await this.deadLetter({ message, groupId: this.options.groupId, errorCode, error: describeFailure(error), attempts, failedAt: new Date() });
+            break;
+          }
+          await this.pause(attempts, payload);
+        }
+      }
+      payload.resolveOffset(message.offset);
+    }
+  }
+
+  private async deadLetter(context: DeadLetterContext): Promise<void> {
+    const { producer, deadLetterTopic, logger, metrics, groupId } = this.options;
+    await producer.send({ topic: deadLetterTopic, acks: platformAcks, compression: platformCompression, messages: [(this.options.encodeDeadLetter ?? encodeDeadLetter)(context)] });
+    metrics?.deadLettered.inc({ group: groupId, topic: context.message.topic });
+    logger.error(
+      { groupId, topic: context.message.topic, partition: context.message.partition, offset: context.message.offset, attempts: context.attempts, code: context.errorCode, error: context.error, deadLetterTopic },
+      'message dead-lettered',
+    );
+  }
+
+  private async pause(attempt: number, payload: EachBatchPayload): Promise<void> {
+    const delay = Math.min(this.maxBackoffMs, this.backoffMs * 2 ** Math.min(attempt - 1, 10));
+    await sleep(delay);
+    await payload.heartbeat().catch(() => undefined);
+  }
+}

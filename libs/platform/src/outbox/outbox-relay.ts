@@ -1,0 +1,152 @@
+import type { Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { describeFailure } from '../kafka/failures';
+import { platformAcks, platformCompression } from '../kafka/producer-settings';
+import type { PlatformMetrics } from '../metrics/metrics';
+import { OUTBOX_SHARDS } from './outbox-writer';
+
+export interface OutboxRelayOptions {
+  logger: Logger;
+  metrics?: PlatformMetrics;
+  /** Rows published per round trip. */
+  batchSize?: number;
+  /** Wait when the outbox is empty. */
+  idleMs?: number;
+  /** At most this many shards per relay, so that several relays share the work. */
+  maxShards?: number;
+  /** How often a relay tries to take shards nobody holds (a relay that died frees its shards). */
+  claimEveryMs?: number;
+}
+
+const LOCK_CLASS = 0x0b0c; // the first half of the advisory-lock key pairs the outbox uses
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Publishes committed outbox rows to Kafka, oldest first, and deletes them once Kafka has
+ * acknowledged them. Rows are sharded by key; a relay publishes only the shards whose
+ * session advisory lock it holds, so several relays can run and one key's events still
+ * leave in the order they were written. A relay that dies drops its database session and
+ * with it its locks; another relay takes the shards over and starts from the oldest row
+ * left, so a row may be published twice (consumers are idempotent) but never lost or
+ * reordered.
+ */
+export class OutboxRelay {
+  private lockSession: QueryRunner | undefined;
+  private held: number[] = [];
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private lastClaim = 0;
+  private readonly batchSize: number;
+  private readonly idleMs: number;
+  private readonly maxShards: number;
+  private readonly claimEveryMs: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: Producer,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.idleMs = options.idleMs ?? 50;
+    this.maxShards = options.maxShards ?? OUTBOX_SHARDS;
+    this.claimEveryMs = options.claimEveryMs ?? 2000;
+  }
+
+  get heldShards(): readonly number[] {
+    return this.held;
+  }
+
+  start(): void {
+    this.stopping = false;
+    this.running = this.loop();
+  }
+
+  /** Finishes the batch in hand, then gives its shards back. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running;
+    await this.releaseLocks();
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      try {
+        await this.claimShards();
+        const published = this.held.length > 0 ? await this.publishBatch() : 0;
+        failures = 0;
+        if (published < this.batchSize) await sleep(this.idleMs);
+      } catch (error) {
+        failures++;
+        this.options.logger.warn({ error: describeFailure(error), failures }, 'outbox relay failed; will retry');
+        await this.releaseLocks();
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
+      }
+    }
+  }
+
+  private async claimShards(): Promise<void> {
+    if (this.held.length >= this.maxShards || Date.now() - this.lastClaim < this.claimEveryMs) return;
+    this.lastClaim = Date.now();
+    if (!this.lockSession) {
+      this.lockSession = this.dataSource.createQueryRunner();
+      await this.lockSession.connect();
+    }
+    const free = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard).filter((shard) => !this.held.includes(shard));
+    const rows: { shard: number; locked: boolean }[] = await this.lockSession.query(
+      `SELECT s AS shard, pg_try_advisory_lock($1, s) AS locked FROM unnest($2::int[]) AS s LIMIT $3`,
+      [LOCK_CLASS, free, this.maxShards - this.held.length],
+    );
+    const claimed = rows.filter((row) => row.locked).map((row) => row.shard);
+    if (claimed.length > 0) {
+      this.held = [...this.held, ...claimed].sort((a, b) => a - b);
+      this.options.logger.info({ claimed: claimed.length, held: this.held.length }, 'outbox shards claimed');
+    }
+  }
+
+  /** One round: read the oldest rows of our shards, publish them, delete them. */
+  async publishBatch(): Promise<number> {
+    const rows: OutboxRow[] = await this.dataSource.query(
+      `SELECT id, topic, message_key, payload, headers FROM outbox WHERE shard = ANY($1::smallint[]) ORDER BY id LIMIT $2`,
+      [this.held, this.batchSize],
+    );
+    this.options.metrics?.outboxPending.set(rows.length);
+    if (rows.length === 0) return 0;
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    for (const row of rows) {
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
+      byTopic.set(row.topic, messages);
+    }
+    await this.producer.sendBatch({
+      acks: platformAcks,
+      compression: platformCompression,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    await this.dataSource.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+    this.options.metrics?.outboxPublished.inc(rows.length);
+    for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
+    return rows.length;
+  }
+
+  private async releaseLocks(): Promise<void> {
+    const session = this.lockSession;
+    this.lockSession = undefined;
+    this.held = [];
+    this.lastClaim = 0;
+    if (!session) return;
+    // Closing the session releases every advisory lock it holds, even if the unlock fails.
+    await session.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    await session.release().catch(() => undefined);
+  }
+}

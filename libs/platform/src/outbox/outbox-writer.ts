@@ -1,0 +1,50 @@
+import type { EntityManager } from 'typeorm';
+import { injectTraceHeaders } from '../telemetry/tracing';
+import { shardOf } from './shard';
+
+/** An event to publish once the transaction that wrote it commits. */
+export interface OutboxMessage {
+  topic: string;
+  /** The Kafka key: the aggregate's id. Events of one key leave in the order they were written. */
+  key: string;
+  aggregateType: string;
+  eventType: string;
+  eventId: string;
+  /** The encoded event (Avro single-object encoding). */
+  payload: Buffer;
+  headers?: Record<string, string>;
+}
+
+export const OUTBOX_SHARDS = 64;
+
+/**
+ * Appends events to the outbox inside the caller's transaction, so the state change and
+ * the events it causes commit or vanish together. The caller must already hold the lock on
+ * the aggregate (a row lock or a version check), which makes outbox ids follow the order in
+ * which that aggregate's changes commit.
+ */
+export async function appendToOutbox(manager: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const traceHeaders = injectTraceHeaders();
+  const columns = 8;
+  const values: unknown[] = [];
+  const rows: string[] = [];
+  messages.forEach((message, index) => {
+    const base = index * columns;
+    rows.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}, $${base + 6}, $${base + 7}, $${base + 8})`);
+    values.push(
+      shardOf(message.key, OUTBOX_SHARDS),
+      message.topic,
+      message.key,
+      message.aggregateType,
+      message.eventType,
+      message.eventId,
+      message.payload,
+      JSON.stringify({ ...traceHeaders, ...message.headers, 'event-type': message.eventType, 'event-id': message.eventId }),
+    );
+  });
+  await manager.query(
+    `INSERT INTO outbox (shard, topic, message_key, aggregate_type, event_type, event_id, payload, headers) VALUES ${rows.join(', ')}`,
+    values,
+  );
+}
