@@ -10,15 +10,19 @@ describe(loadConfig.name, () => {
     expect(config.HTTP_PORT).toBe(3000);
   });
 
-  it('names every missing or bad setting', () => {
+  it('stops on a missing required setting', () => {
+    expect(() => loadConfig(serviceConfigSchema, {})).toThrow('SERVICE_NAME: required but not set');
+  });
+
+  it('names every bad setting', () => {
     expect.assertions(3);
     try {
-      loadConfig(serviceConfigSchema, { SERVICE_NAME: 'mdm', HTTP_PORT: 'eighty', REDIS_URL: 'http://x' });
+      loadConfig(serviceConfigSchema, { SERVICE_NAME: 'mdm', HTTP_PORT: 'eighty', REDIS_URL: 'http://x', DATABASE_URL: 'mysql://x' });
     } catch (error) {
       const problems = (error as ConfigError).problems.map((p) => p.setting).sort();
       expect(error).toBeInstanceOf(ConfigError);
       expect(problems).toEqual(['DATABASE_URL', 'HTTP_PORT', 'REDIS_URL']);
-      expect((error as ConfigError).message).toContain('DATABASE_URL: required but not set');
+      expect((error as ConfigError).message).toContain('DATABASE_URL: must be a URL starting with postgres:// or postgresql://');
     }
   });
 

@@ -44,7 +44,10 @@ export const serviceConfigSchema = z.object({
   SERVICE_NAME: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
   KAFKA_BROKERS: commaList.default(['127.0.0.1:9092']),
   TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore').default(''),
-  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']),
+  /** The hub's database; each service keeps its tables in its own schema inside it. */
+  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/hub'),
+  /** Defaults to the service name with dashes as underscores. */
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lower-case letters, digits and underscores').optional(),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default(''),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),

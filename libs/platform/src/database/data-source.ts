@@ -8,6 +8,8 @@ export interface DatabaseOptions {
   entities?: MixedList<string | (new () => unknown)>;
   poolSize?: number;
   applicationName?: string;
+  /** The service's own schema; created if missing and first on the search path. */
+  schema?: string;
 }
 
 /** Creates the service's database if it does not exist (connecting to the server's `postgres` database). */
@@ -45,9 +47,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     logging: false,
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName,
-    extra: { connectionTimeoutMillis: 5000 },
+    schema: options.schema,
+    extra: { connectionTimeoutMillis: 5000, ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}) },
   });
   await dataSource.initialize();
+  if (options.schema) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(options.schema)) throw new Error('schema name must be lower-case letters, digits and underscores');
+    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`).catch((error: { code?: string }) => {
+      if (error.code !== '23505' && error.code !== '42P06') throw error; // created meanwhile by another process
+    });
+  }
   // Two processes of one service may start together: an advisory lock keeps migrations single-file.
   await dataSource.query('SELECT pg_advisory_lock(726354)');
   try {

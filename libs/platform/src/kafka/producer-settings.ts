@@ -1,4 +1,4 @@
-import { CompressionTypes, type ProducerConfig } from 'kafkajs';
+import { CompressionTypes, Partitioners, type ProducerConfig } from 'kafkajs';
 
 /**
  * Producer settings every service uses, and that the bus benchmark measures: idempotent
@@ -8,8 +8,12 @@ import { CompressionTypes, type ProducerConfig } from 'kafkajs';
  */
 export const platformProducerConfig: ProducerConfig = {
   idempotent: true,
+  // murmur2, as the Java client partitions: a key lands on the same partition whoever writes it
+  createPartitioner: Partitioners.DefaultPartitioner,
   maxInFlightRequests: 5,
   allowAutoTopicCreation: false,
+  // Bounded, so a caller learns that Kafka is down instead of waiting forever (kafkajs warns
+  // that this weakens exactly-once; the hub relies on idempotent consumers, not on EoS).
   retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 3000 },
 };
 

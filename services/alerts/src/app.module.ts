@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Skeleton: health, readiness and metrics come from the platform; the alerts capability has not been built yet. */
+@Module({})
+export class AppModule {}

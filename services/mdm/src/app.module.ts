@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Skeleton: health, readiness and metrics come from the platform; the mdm capability is built by its own issue. */
+@Module({})
+export class AppModule {}
