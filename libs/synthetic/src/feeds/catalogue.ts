@@ -438,9 +438,11 @@ export function feedCatalogue(): FeedSpec[] {
       columns: [startCol('delivery_date'), codeCol('vulnerability', { VULNERABLE: 'Vulnerable (safeguarding / complex social factors)', ROUTINE: 'None recorded', 'ROUTINE-SUPPORT': 'Additional support' })],
       records: (w) => {
         const next = keys('MAT');
+        const twinsOf = new Map<number, number[]>();
+        for (const p of w.population.persons) if (p.twinOf >= 0) twinsOf.set(p.twinOf, [...(twinsOf.get(p.twinOf) ?? []), p.id]);
         return eventsOfKind(w, 'maternity').map((e) => {
           const baby = e.related[0].personId;
-          const twins = w.population.persons.filter((p) => p.twinOf === baby).map((p) => p.id);
+          const twins = twinsOf.get(baby) ?? [];
           const slots = [subject(w, e.personId, 'mother'), ...[baby, ...twins].map((id) => ({ personId: id, role: 'baby', relativeId: e.personId }))];
           return { key: next(), slots, start: e.start, end: null, asOf: e.start, data: { start: e.start, code: e.code } };
         });

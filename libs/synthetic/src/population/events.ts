@@ -151,7 +151,7 @@ class HistoryBuilder {
 
   private familyProblems(r: Rng, f: FamilyAtRef): void {
     const hh = this.pop.households[f.householdId];
-    const base = f.decile <= 1 ? 0.153 : f.decile <= 3 ? 0.095 : f.decile <= 6 ? 0.055 : 0.026;
+    const base = f.decile <= 1 ? 0.148 : f.decile <= 3 ? 0.092 : f.decile <= 6 ? 0.053 : 0.025;
     const typeFactor = hh.type === 'lone-parent' ? 1.5 : hh.type === 'step-family' ? 1.3 : 1;
     const pTrouble = Math.min(0.9, base * typeFactor * this.cfg.troubleScale);
     if (r.chance(pTrouble)) {
