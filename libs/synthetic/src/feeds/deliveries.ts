@@ -118,6 +118,8 @@ export function runFeed(world: World, tables: Tables, spec: FeedSpec, profile: N
       const visible = spec.kind === 'delta' ? rec.start <= cuts[k] : rec.start <= cuts[k] && (rec.end === null || rec.end > prevCut(k));
       if (visible) { first = k; break; }
     }
+    // A source that deletes ended records never sends one that had already ended by its first delivery.
+    if (spec.deleteOnEnd && first >= 0 && rec.end !== null && rec.end <= cuts[first]) first = -1;
     const dice = lifecycle.next();
     const lag = 1 + lifecycle.int(3);
     return { rec, first, correctedAt: Infinity, withdrawnAt: rec.duplicateOf !== undefined && dice < profile.withdrawalRate && first >= 0 && first + lag < n ? first + lag : Infinity, noise: [], emitted: false };

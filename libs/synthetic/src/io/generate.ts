@@ -148,7 +148,8 @@ export function generate(options: GenerateOptions): GenerateSummary {
     },
     linkage,
     feeds: descriptors,
-    summary,
+    // Timings and memory differ between runs; the manifest must not, so they stay out of it.
+    summary: { ...summary, seconds: undefined, peakRssMiB: undefined },
   };
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   summary.peakRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
