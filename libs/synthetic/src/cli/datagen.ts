@@ -65,7 +65,7 @@ function main(): void {
  * limits on a large machine the heap grows lazily far beyond what is live, so the CLI runs itself
  * again with a bounded old space and a larger young generation (fewer promotions, less GC time).
  */
-const HEAP_FLAGS = ['--max-old-space-size=1400', '--max-semi-space-size=32'];
+const HEAP_FLAGS = ['--max-old-space-size=1600', '--max-semi-space-size=32'];
 
 if (require.main === module) {
   if (process.env.HUB_DATAGEN_CHILD === '1' || process.execArgv.some((a) => a.startsWith('--max-old-space-size'))) main();

@@ -44,6 +44,8 @@ export interface FeedRowSink {
   /** A CSV row (values in header order) or a JSON Lines object. */
   row(value: string[] | Record<string, unknown>): void;
   endDelivery(index: number): void;
+  /** If given: every record still active after the last delivery, rendered as it then stands. */
+  finalRow?(value: string[] | Record<string, unknown>, rec: BaseRecord): void;
 }
 
 export interface FeedRun {
@@ -195,6 +197,13 @@ export function runFeed(world: World, tables: Tables, spec: FeedSpec, profile: N
     }
     sink.endDelivery(k);
     rowsPerDelivery.push(rows);
+  }
+  if (sink.finalRow) {
+    const last = n - 1;
+    for (const p of planned) {
+      if (!p.emitted || p.withdrawnAt <= last || (p.rec.end !== null && p.rec.end <= cuts[last])) continue;
+      sink.finalRow(render(p, last, 'insert'), p.rec);
+    }
   }
   return { spec, header, columns, cuts, planned, rowsPerDelivery };
 }

@@ -71,14 +71,17 @@ export function generate(options: GenerateOptions): GenerateSummary {
   const descriptors: FeedDescriptor[] = [];
   const recordsPerFeed: Record<string, number> = {};
   const rowsPerFeed: Record<string, number> = {};
-  const linkageState: Record<string, Map<string, string>> = {};
+  const linkageState: Record<string, number> = {};
   const linkagePersons: Record<string, Map<string, number>> = {};
   specs.forEach((spec, i) => {
     progress(`feed ${spec.name}`, i, specs.length);
-    const keep = spec.name === LINKAGE_FEEDS.left || spec.name === LINKAGE_FEEDS.right ? new Map<string, string>() : null;
-    if (keep) linkageState[spec.name] = keep;
+    const isLinkage = spec.name === LINKAGE_FEEDS.left || spec.name === LINKAGE_FEEDS.right;
+    const keep = isLinkage ? new Map<string, number>() : null;
     const { run, files } = writeFeed(world, tables, spec, options.profile, out, keep);
-    if (keep) linkagePersons[spec.name] = new Map(run.planned.filter((p) => keep.has(p.rec.key)).map((p) => [p.rec.key, p.rec.slots[0].personId]));
+    if (keep) {
+      linkagePersons[spec.name] = keep;
+      linkageState[spec.name] = keep.size;
+    }
     let emitted = 0;
     for (const p of run.planned) {
       if (!p.emitted) continue;
@@ -156,7 +159,7 @@ export function generate(options: GenerateOptions): GenerateSummary {
   return summary;
 }
 
-function writeFeed(world: World, tables: ReturnType<typeof loadTables>, spec: FeedSpec, profile: NoiseProfile, out: string, keep: Map<string, string> | null) {
+function writeFeed(world: World, tables: ReturnType<typeof loadTables>, spec: FeedSpec, profile: NoiseProfile, out: string, linkage: Map<string, number> | null) {
   const dir = join(out, 'feeds', spec.name);
   mkdirSync(dir, { recursive: true });
   const ext = spec.format === 'csv' ? 'csv' : 'jsonl';
@@ -164,8 +167,12 @@ function writeFeed(world: World, tables: ReturnType<typeof loadTables>, spec: Fe
   const files: string[] = [];
   let writer: LineWriter | null = null;
   const { header } = feedLayout(spec);
-  const endIndex: number[] = [];
-  header.forEach((name, i) => { if (spec.columns.some((c) => c.name === name && c.role === 'end-date')) endIndex.push(i); });
+  let linkageWriter: LineWriter | null = null;
+  if (linkage) {
+    mkdirSync(join(out, 'linkage'), { recursive: true });
+    linkageWriter = new LineWriter(join(out, 'linkage', `${spec.name}.${ext}`), spec.encoding, eol);
+    if (spec.format === 'csv') linkageWriter.line(csvLine(header));
+  }
   const run = runFeed(world, tables, spec, profile, {
     beginDelivery(index: number, cut: Day) {
       const file = `${spec.name}_${String(index + 1).padStart(2, '0')}_${formatDay(cut, 'ymd')}.${ext}`;
@@ -174,21 +181,20 @@ function writeFeed(world: World, tables: ReturnType<typeof loadTables>, spec: Fe
       if (spec.format === 'csv') writer.line(csvLine(header));
     },
     row(value) {
-      const line = Array.isArray(value) ? csvLine(value) : JSON.stringify(value);
-      writer?.line(line);
-      if (keep && Array.isArray(value)) {
-        const key = value[0];
-        const action = spec.actionColumn ? value[1] : '';
-        const ended = endIndex.some((i) => value[i] !== '');
-        if (action === spec.actionColumn?.delete || ended) keep.delete(key);
-        else keep.set(key, line);
-      }
+      writer?.line(Array.isArray(value) ? csvLine(value) : JSON.stringify(value));
     },
     endDelivery() {
       writer?.close();
       writer = null;
     },
+    ...(linkage ? {
+      finalRow(value: string[] | Record<string, unknown>, rec: { key: string; slots: Array<{ personId: number }> }) {
+        linkageWriter?.line(Array.isArray(value) ? csvLine(value) : JSON.stringify(value));
+        linkage.set(rec.key, rec.slots[0].personId);
+      },
+    } : {}),
   });
+  linkageWriter?.close();
   return { run, files };
 }
 
@@ -275,22 +281,12 @@ function writePopulationTruth(world: World, out: string): number {
   return families.size;
 }
 
-function writeLinkage(out: string, state: Record<string, Map<string, string>>, descriptors: FeedDescriptor[]) {
-  const left = state[LINKAGE_FEEDS.left];
-  const right = state[LINKAGE_FEEDS.right];
-  if (!left || !right) return null;
-  mkdirSync(join(out, 'linkage'), { recursive: true });
-  const header = (name: string) => csvLine(descriptors.find((d) => d.name === name)?.columns.filter((c) => !c.nested && c.role !== 'persons').map((c) => c.name) ?? []);
-  for (const [name, map] of [[LINKAGE_FEEDS.left, left], [LINKAGE_FEEDS.right, right]] as const) {
-    const w = new LineWriter(join(out, 'linkage', `${name}.csv`));
-    w.line(header(name));
-    for (const key of [...map.keys()].sort()) w.line(map.get(key) as string);
-    w.close();
-  }
+function writeLinkage(_out: string, state: Record<string, number>, _descriptors: FeedDescriptor[]) {
+  if (state[LINKAGE_FEEDS.left] === undefined || state[LINKAGE_FEEDS.right] === undefined) return null;
   return {
-    description: 'Two registers as at their last delivery, no duplicates within each; only cross pairs count. The true pairs are in truth/linkage_pairs.csv (derived from truth/records.csv).',
-    left: { feed: LINKAGE_FEEDS.left, file: `linkage/${LINKAGE_FEEDS.left}.csv`, records: left.size },
-    right: { feed: LINKAGE_FEEDS.right, file: `linkage/${LINKAGE_FEEDS.right}.csv`, records: right.size },
+    description: 'Two registers as they stand after their last delivery (deltas applied), no duplicates within each; only cross pairs count. Same columns as the feeds, without the action column semantics (every row is current). True pairs: truth/linkage_pairs.csv.',
+    left: { feed: LINKAGE_FEEDS.left, file: `linkage/${LINKAGE_FEEDS.left}.csv`, records: state[LINKAGE_FEEDS.left] },
+    right: { feed: LINKAGE_FEEDS.right, file: `linkage/${LINKAGE_FEEDS.right}.csv`, records: state[LINKAGE_FEEDS.right] },
     truth: 'truth/linkage_pairs.csv',
   };
 }

@@ -88,6 +88,7 @@ class HistoryBuilder {
     for (const f of this.families) this.familyProblems(fr, f);
     const br = this.rng.fork('background');
     for (const p of this.pop.persons) this.background(br, p);
+    this.childHistory(this.rng.fork('child-history'));
     this.births(this.rng.fork('maternity'));
     this.schoolAttendance(this.rng.fork('attendance'));
     this.assignPnc();
@@ -334,6 +335,35 @@ class HistoryBuilder {
       const hh = this.pop.households[p.householdId];
       const perp = hh.members.find((id) => id !== p.id && this.pop.memberships[this.pop.persons[id].membership]?.role === 'head');
       this.add('domestic', p.id, when(), null, r.pick(['DA-VIOLENCE', 'DA-VERBAL', 'DA-CONTROLLING']), r.range(1, 3), perp !== undefined ? [{ personId: perp, role: 'perpetrator' }] : []);
+    }
+  }
+
+  /**
+   * Children's services and schools also hold history that no longer counts: episodes closed
+   * more than a year ago and the odd fixed-term exclusion (never three in three terms).
+   */
+  private childHistory(r: Rng): void {
+    const closedBy = this.ref - 380;
+    for (const p of this.pop.persons) {
+      const age = this.ageAt(p, this.ref);
+      if (age >= 18 || age < 1 || p.dod !== null) continue;
+      const span = Math.max(1, closedBy - 200 - Math.max(this.start, p.dob));
+      const from = Math.max(this.start, p.dob);
+      const closed = (kind: EventKind, code: string, minDays: number, maxDays: number) => {
+        const s = from + r.int(span);
+        this.add(kind, p.id, s, Math.min(closedBy, s + r.range(minDays, maxDays)), code);
+      };
+      if (r.chance(0.015)) closed('early-help', r.pick(['EHA', 'TAF']), 60, 300);
+      if (r.chance(0.009)) closed('cin', CIN_NEEDS.pick(r), 60, 400);
+      if (age >= 5 && r.chance(0.008)) closed('camhs', r.pick(['EMOTIONAL', 'BEHAVIOUR', 'ANXIETY']), 30, 200);
+      if (age >= 11 && r.chance(0.003)) this.add('missing', p.id, from + r.int(span), null, 'MISSING', 1);
+      if (p.upn !== null && age >= 7 && r.chance(0.02)) {
+        const n = r.range(1, 2);
+        for (let i = 0; i < n; i++) {
+          const t = r.pick(this.terms);
+          this.add('exclusion', p.id, t.start + r.int(Math.max(1, t.end - t.start)), null, 'FIXED', r.range(1, 3));
+        }
+      }
     }
   }
 
