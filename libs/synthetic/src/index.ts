@@ -17,4 +17,5 @@ export { scoreClustering, clustersFromPairs, ClusteringScore, PRF, PairCounts, E
 export { generate, GenerateOptions, GenerateSummary, GENERATOR_VERSION, LINKAGE_FEEDS, personRef, familyRef, householdRef } from './io/generate';
 export { loadTables, DATA_DIR } from './io/load-tables';
 export { readCsv, readCsvObjects } from './io/csv-read';
+export { readRecordTruth, RecordTruth } from './io/truth-reader';
 export { encodeWindows1252, decodeWindows1252 } from './io/encoding';

@@ -8,6 +8,7 @@ import { REALISTIC_V1 } from '../noise/profile';
 import { readCsv, readCsvObjects } from './csv-read';
 import { decodeWindows1252 } from './encoding';
 import { generate, GenerateSummary } from './generate';
+import { readRecordTruth } from './truth-reader';
 
 const PERSONS = 1000;
 
@@ -95,6 +96,9 @@ describe(generate.name, () => {
       }
     }
     expect(seen.size).toBe(truthKeys.size);
+    const fast = readRecordTruth(dirA);
+    expect(fast.size).toBe(truthKeys.size);
+    expect(fast.get(`${truthRecords[0].feed}\t${truthRecords[0].record_id}`)?.personId).toBe(truthRecords[0].person_id);
   });
 
   it('shows the true person in records that the truth says carry no errors', () => {
