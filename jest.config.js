@@ -35,7 +35,7 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'],
+      testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts', '<rootDir>/services/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testkit/src/servers/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testkit/src/servers/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/libs/testkit/src/servers/long-timeouts.ts'],

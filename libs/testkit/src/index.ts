@@ -3,3 +3,4 @@ export { dockerEngineAnswers } from './servers/docker-engine';
 export { portAnswers, repoRoot } from './servers/test-servers';
 export { TcpProxy, throughProxy } from './faults/tcp-proxy';
 export { KafkaGate } from './faults/kafka-gate';
+export { ServiceProcess, freePort } from './services/service-process';
