@@ -1,0 +1,148 @@
+/**
+ * Blocking: which earlier records a new record is compared with. Each record has several keys
+ * (each names a small group of plausible matches); a pair is a candidate when it shares at
+ * least one key.
+ *
+ * Block-size cap: a key shared by more than `maxBlockSize` records (Smith born 1980 in a big
+ * city) is marked OVERSIZED and no longer used for lookups; its members are dropped from it.
+ * We chose dropping over sampling because a sample makes a pair's chance of being found
+ * depend on arrival order and on unrelated records, while an oversized block carries too
+ * little evidence to be worth its cost: the other, more specific keys still find the pair.
+ * Once oversized, a block stays oversized (also after removals), so lookups never cost more
+ * than keys x maxBlockSize, however large the index grows.
+ */
+import { MatchRecord } from './match-record';
+
+export interface BlockingOptions {
+  maxBlockSize: number;
+}
+
+export const DEFAULT_BLOCKING: BlockingOptions = { maxBlockSize: 100 };
+
+/** The blocking keys of a record; a key is "<rule>:<value>". */
+export function blockingKeys(r: MatchRecord): string[] {
+  const keys: string[] = [];
+  const dob = r.dateOfBirth;
+  const given = r.givenName;
+  const family = r.familyName;
+  const givenInitial = given ? given[0] : null;
+  const familyCode = r.familyPhonetic[0] ?? null;
+  const givenCode = r.givenPhonetic[0] ?? null;
+  for (const id of r.identifiers) keys.push(`id:${id.key}:${id.value}`);
+  if (dob) {
+    // Day and month in sorted order, so that a transposed date shares the key.
+    const lo = Math.min(dob.month, dob.day);
+    const hi = Math.max(dob.month, dob.day);
+    keys.push(`dob:${dob.year}-${lo}-${hi}`);
+    if (familyCode) keys.push(`fy:${familyCode}:${dob.year}`);
+    if (givenCode) keys.push(`gy:${givenCode}:${dob.year}`);
+    if (givenInitial) keys.push(`gd:${givenInitial}:${dob.digits}`);
+    if (familyCode) keys.push(`fmd:${familyCode}:${lo}-${hi}`);
+  }
+  if (familyCode && givenCode) keys.push(`nn:${givenCode}:${familyCode}`);
+  for (const p of r.postcodes) {
+    if (givenInitial) keys.push(`pg:${p.full}:${givenInitial}`);
+    if (family) keys.push(`pf:${p.district ?? p.full}:${family}`);
+  }
+  for (const s of r.streets) if (s.street && s.houseNumber) keys.push(`st:${s.houseNumber}:${s.street}`);
+  for (const u of r.uprns) if (givenInitial) keys.push(`up:${u}:${givenInitial}`);
+  for (const e of r.emails) {
+    keys.push(`em:${e.full}`);
+    keys.push(`el:${e.local}`);
+  }
+  for (const p of r.phones) keys.push(`ph:${p}`);
+  return keys;
+}
+
+interface Block {
+  members: string[];
+  oversized: boolean;
+}
+
+interface Entry {
+  record: MatchRecord;
+  keys: string[];
+  /** Arrival order: candidates with equal evidence are ranked oldest first. */
+  seq: number;
+}
+
+export interface CandidateIndexStats {
+  records: number;
+  blocks: number;
+  oversizedBlocks: number;
+}
+
+/** An in-memory index of records by blocking key (the service mirrors it in PostgreSQL). */
+export class CandidateIndex {
+  private readonly blocks = new Map<string, Block>();
+  private readonly entries = new Map<string, Entry>();
+  private nextSeq = 0;
+  private oversized = 0;
+
+  constructor(private readonly options: BlockingOptions = DEFAULT_BLOCKING) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(id: string): MatchRecord | undefined {
+    return this.entries.get(id)?.record;
+  }
+
+  /** Adds (or replaces) a record. */
+  add(record: MatchRecord): void {
+    if (this.entries.has(record.id)) this.remove(record.id);
+    const keys = [...new Set(blockingKeys(record))];
+    this.entries.set(record.id, { record, keys, seq: this.nextSeq++ });
+    for (const key of keys) {
+      let block = this.blocks.get(key);
+      if (!block) this.blocks.set(key, (block = { members: [], oversized: false }));
+      if (block.oversized) continue;
+      if (block.members.length >= this.options.maxBlockSize) {
+        block.oversized = true;
+        block.members = [];
+        this.oversized++;
+        continue;
+      }
+      block.members.push(record.id);
+    }
+  }
+
+  remove(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    this.entries.delete(id);
+    for (const key of entry.keys) {
+      const block = this.blocks.get(key);
+      if (!block || block.oversized) continue;
+      const at = block.members.indexOf(id);
+      if (at >= 0) block.members.splice(at, 1);
+      if (block.members.length === 0) this.blocks.delete(key);
+    }
+    return true;
+  }
+
+  /**
+   * Indexed records sharing a usable key with `record` (itself excluded), those sharing the
+   * most keys first, then the oldest; at most `limit`.
+   */
+  candidates(record: MatchRecord, limit: number): MatchRecord[] {
+    const shared = new Map<string, number>();
+    for (const key of new Set(blockingKeys(record))) {
+      const block = this.blocks.get(key);
+      if (!block || block.oversized) continue;
+      for (const id of block.members) if (id !== record.id) shared.set(id, (shared.get(id) ?? 0) + 1);
+    }
+    const ranked: Array<{ entry: Entry; count: number }> = [];
+    for (const [id, count] of shared) {
+      const entry = this.entries.get(id);
+      if (entry) ranked.push({ entry, count });
+    }
+    ranked.sort((x, y) => y.count - x.count || x.entry.seq - y.entry.seq);
+    return ranked.slice(0, Math.max(0, limit)).map((r) => r.entry.record);
+  }
+
+  stats(): CandidateIndexStats {
+    return { records: this.entries.size, blocks: this.blocks.size, oversizedBlocks: this.oversized };
+  }
+}

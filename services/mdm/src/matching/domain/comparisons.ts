@@ -1,0 +1,277 @@
+/**
+ * The comparison levels of the Fellegi-Sunter model: for each field, an ordered list of ways
+ * two records can agree, from the strongest to "else". Level 0 is always the null level
+ * (either side missing): it has no weight, because a missing value says nothing.
+ *
+ * Multi-valued fields (addresses, e-mails, identifiers) take the best level over all pairs of
+ * values. Level functions read precomputed features only, so they allocate nothing.
+ */
+import { boundedLevenshtein, jaroWinkler } from './string-similarity';
+import { IdentifierFeature, MatchRecord } from './match-record';
+import type { IdentifierScheme } from '@hub/contracts';
+
+export const NULL_LEVEL = 0;
+
+/** Features whose value frequencies adjust the weight of exact agreement. */
+export type TermFrequencyField = 'givenName' | 'familyName' | 'locality';
+
+export interface ComparisonSpec {
+  readonly name: string;
+  /** Labels, strongest first; index 0 is the null level, the last is "else". */
+  readonly levels: readonly string[];
+  /** m and u for levels 1..n used to start EM, and kept when the data never fills the field. */
+  readonly defaultM: readonly number[];
+  readonly defaultU: readonly number[];
+  /** Exact agreement (level 1) on this field is adjusted by how common the value is. */
+  readonly termFrequency?: TermFrequencyField;
+  readonly level: (a: MatchRecord, b: MatchRecord) => number;
+}
+
+const NAME_LEVELS = [
+  'null', 'exact', 'swapped with the other name', 'jaro-winkler >= 0.92', 'nickname or variant', 'jaro-winkler >= 0.88', 'phonetic', 'jaro-winkler >= 0.7', 'else',
+] as const;
+
+function sharesCode(a: readonly string[], b: readonly string[]): boolean {
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (a[i] === b[j]) return true;
+  return false;
+}
+
+function nameLevel(
+  a: string | null, b: string | null,
+  aOther: string | null, bOther: string | null,
+  aPhonetic: readonly string[], bPhonetic: readonly string[],
+  aEquivalents: readonly string[], bEquivalents: readonly string[],
+): number {
+  if (a === null || b === null) {
+    // A value moved to the other name field (given <-> family) is still evidence.
+    if (a !== null && a === bOther) return 2;
+    if (b !== null && b === aOther) return 2;
+    return NULL_LEVEL;
+  }
+  if (a === b) return 1;
+  if (a === bOther && b === aOther) return 2;
+  const jw = jaroWinkler(a, b);
+  if (jw >= 0.92) return 3;
+  if (aEquivalents.includes(b) || bEquivalents.includes(a)) return 4;
+  if (jw >= 0.88) return 5;
+  if (sharesCode(aPhonetic, bPhonetic)) return 6;
+  if (jw >= 0.7) return 7;
+  return 8;
+}
+
+const givenName: ComparisonSpec = {
+  name: 'given name',
+  levels: NAME_LEVELS,
+  defaultM: [0.75, 0.02, 0.06, 0.03, 0.03, 0.02, 0.03, 0.06],
+  defaultU: [0.01, 0.0005, 0.002, 0.001, 0.002, 0.005, 0.03, 0.95],
+  termFrequency: 'givenName',
+  level: (a, b) => nameLevel(a.givenName, b.givenName, a.familyName, b.familyName, a.givenPhonetic, b.givenPhonetic, a.givenEquivalents, b.givenEquivalents),
+};
+
+const familyName: ComparisonSpec = {
+  name: 'family name',
+  levels: NAME_LEVELS,
+  defaultM: [0.8, 0.02, 0.06, 0.01, 0.03, 0.02, 0.02, 0.04],
+  defaultU: [0.005, 0.0005, 0.002, 0.0005, 0.002, 0.005, 0.03, 0.955],
+  termFrequency: 'familyName',
+  level: (a, b) => {
+    const level = nameLevel(a.familyName, b.familyName, a.givenName, b.givenName, a.familyPhonetic, b.familyPhonetic, a.familyEquivalents, b.familyEquivalents);
+    // A previous family name (maiden name) agreeing counts as a variant, not as a disagreement.
+    if (level > 4 && a.familyName !== null && b.familyName !== null && (a.otherFamilyNames.includes(b.familyName) || b.otherFamilyNames.includes(a.familyName))) return 4;
+    return level;
+  },
+};
+
+function dateOfBirthLevel(a: MatchRecord, b: MatchRecord): number {
+  const x = a.dateOfBirth;
+  const y = b.dateOfBirth;
+  if (x === null || y === null) return NULL_LEVEL;
+  if (x.digits === y.digits) return 1;
+  if (x.year === y.year && x.month === y.day && x.day === y.month) return 2;
+  if (boundedLevenshtein(x.digits, y.digits, 1) <= 1) return 3;
+  const same = (x.year === y.year ? 1 : 0) + (x.month === y.month ? 1 : 0) + (x.day === y.day ? 1 : 0);
+  if (same === 2) return 4;
+  if (boundedLevenshtein(x.digits, y.digits, 2) <= 2) return 5;
+  if (Math.abs(x.year - y.year) <= 2) return 6;
+  return 7;
+}
+
+const dateOfBirth: ComparisonSpec = {
+  name: 'date of birth',
+  levels: ['null', 'exact', 'day and month transposed', 'one digit differs', 'one part differs', 'two digits differ', 'years within 2', 'else'],
+  defaultM: [0.85, 0.01, 0.05, 0.04, 0.02, 0.02, 0.01],
+  defaultU: [0.0001, 0.00001, 0.001, 0.003, 0.005, 0.08, 0.91],
+  level: dateOfBirthLevel,
+};
+
+function postcodeLevel(a: MatchRecord, b: MatchRecord): number {
+  if (a.postcodes.length === 0 || b.postcodes.length === 0) return NULL_LEVEL;
+  let best = 5;
+  for (const x of a.postcodes) {
+    for (const y of b.postcodes) {
+      if (x.full === y.full) return 1;
+      if (x.sector !== null && x.sector === y.sector) best = Math.min(best, 2);
+      else if (best > 3 && boundedLevenshtein(x.full, y.full, 1) <= 1) best = 3;
+      else if (x.district !== null && x.district === y.district) best = Math.min(best, 4);
+    }
+  }
+  return best;
+}
+
+const postcode: ComparisonSpec = {
+  name: 'postcode',
+  levels: ['null', 'exact', 'sector', 'one character differs', 'district', 'else'],
+  defaultM: [0.8, 0.03, 0.07, 0.03, 0.07],
+  defaultU: [0.001, 0.005, 0.01, 0.02, 0.964],
+  level: postcodeLevel,
+};
+
+function streetLevel(a: MatchRecord, b: MatchRecord): number {
+  let best = NULL_LEVEL;
+  for (const x of a.streets) {
+    for (const y of b.streets) {
+      if (x.street === null || y.street === null) continue;
+      if (x.street === y.street) return 1;
+      const jw = jaroWinkler(x.street, y.street);
+      const level = jw >= 0.88 ? 2 : jw >= 0.7 ? 3 : 4;
+      if (best === NULL_LEVEL || level < best) best = level;
+    }
+  }
+  return best;
+}
+
+const street: ComparisonSpec = {
+  name: 'street',
+  levels: ['null', 'exact', 'jaro-winkler >= 0.88', 'jaro-winkler >= 0.7', 'else'],
+  defaultM: [0.8, 0.1, 0.04, 0.06],
+  defaultU: [0.001, 0.002, 0.05, 0.947],
+  level: streetLevel,
+};
+
+function houseNumberLevel(a: MatchRecord, b: MatchRecord): number {
+  let best = NULL_LEVEL;
+  for (const x of a.streets) {
+    for (const y of b.streets) {
+      if (x.houseNumber === null || y.houseNumber === null) continue;
+      if (x.houseNumber === y.houseNumber) return 1;
+      best = 2;
+    }
+  }
+  return best;
+}
+
+const houseNumber: ComparisonSpec = {
+  name: 'house number',
+  levels: ['null', 'exact', 'else'],
+  defaultM: [0.85, 0.15],
+  defaultU: [0.02, 0.98],
+  level: houseNumberLevel,
+};
+
+function localityLevel(a: MatchRecord, b: MatchRecord): number {
+  if (a.localities.length === 0 || b.localities.length === 0) return NULL_LEVEL;
+  let best = 3;
+  for (const x of a.localities) {
+    for (const y of b.localities) {
+      if (x === y) return 1;
+      if (best > 2 && jaroWinkler(x, y) >= 0.88) best = 2;
+    }
+  }
+  return best;
+}
+
+const locality: ComparisonSpec = {
+  name: 'locality',
+  levels: ['null', 'exact', 'jaro-winkler >= 0.88', 'else'],
+  defaultM: [0.8, 0.1, 0.1],
+  defaultU: [0.02, 0.01, 0.97],
+  termFrequency: 'locality',
+  level: localityLevel,
+};
+
+function exactAnyLevel(x: readonly string[], y: readonly string[]): number {
+  if (x.length === 0 || y.length === 0) return NULL_LEVEL;
+  for (const v of x) if (y.includes(v)) return 1;
+  return 2;
+}
+
+const uprn: ComparisonSpec = {
+  name: 'uprn',
+  levels: ['null', 'exact', 'else'],
+  defaultM: [0.8, 0.2],
+  defaultU: [0.0001, 0.9999],
+  level: (a, b) => exactAnyLevel(a.uprns, b.uprns),
+};
+
+function emailLevel(a: MatchRecord, b: MatchRecord): number {
+  if (a.emails.length === 0 || b.emails.length === 0) return NULL_LEVEL;
+  let best = 4;
+  for (const x of a.emails) {
+    for (const y of b.emails) {
+      if (x.full === y.full) return 1;
+      if (x.local === y.local) best = Math.min(best, 2);
+      else if (best > 3 && jaroWinkler(x.local, y.local) >= 0.88) best = 3;
+    }
+  }
+  return best;
+}
+
+const email: ComparisonSpec = {
+  name: 'email',
+  levels: ['null', 'exact', 'local part exact', 'local part jaro-winkler >= 0.88', 'else'],
+  defaultM: [0.7, 0.1, 0.1, 0.1],
+  defaultU: [0.0001, 0.0005, 0.002, 0.9974],
+  level: emailLevel,
+};
+
+const phone: ComparisonSpec = {
+  name: 'phone',
+  levels: ['null', 'exact', 'else'],
+  defaultM: [0.7, 0.3],
+  defaultU: [0.0001, 0.9999],
+  level: (a, b) => exactAnyLevel(a.phones, b.phones),
+};
+
+const sex: ComparisonSpec = {
+  name: 'sex',
+  levels: ['null', 'exact', 'else'],
+  defaultM: [0.97, 0.03],
+  defaultU: [0.5, 0.5],
+  level: (a, b) => (a.sex === null || b.sex === null ? NULL_LEVEL : a.sex === b.sex ? 1 : 2),
+};
+
+function identifierLevel(scheme: IdentifierScheme, a: readonly IdentifierFeature[], b: readonly IdentifierFeature[]): number {
+  let best = NULL_LEVEL;
+  for (const x of a) {
+    if (x.scheme !== scheme) continue;
+    for (const y of b) {
+      if (y.key !== x.key) continue;
+      if (x.value === y.value) return 1;
+      const level = boundedLevenshtein(x.value, y.value, 1) <= 1 ? 2 : 3;
+      if (best === NULL_LEVEL || level < best) best = level;
+    }
+  }
+  return best;
+}
+
+function identifier(scheme: IdentifierScheme): ComparisonSpec {
+  return {
+    name: `identifier ${scheme}`,
+    levels: ['null', 'exact', 'one character differs', 'else'],
+    defaultM: [0.9, 0.05, 0.05],
+    defaultU: [0.00001, 0.0001, 0.99989],
+    level: (a, b) => identifierLevel(scheme, a.identifiers, b.identifiers),
+  };
+}
+
+export const IDENTIFIER_SCHEMES: readonly IdentifierScheme[] = ['NHS', 'UPN', 'NI', 'PNC', 'LOCAL', 'OTHER'];
+
+/** The one model configuration: every data set is scored with these comparisons. */
+export const COMPARISONS: readonly ComparisonSpec[] = [
+  givenName, familyName, dateOfBirth, sex, postcode, street, houseNumber, locality, uprn, email, phone,
+  ...IDENTIFIER_SCHEMES.map(identifier),
+];
+
+export function comparisonNamed(name: string): ComparisonSpec | undefined {
+  return COMPARISONS.find((c) => c.name === name);
+}

@@ -1,0 +1,544 @@
+/**
+ * Streaming entity resolution: records arrive one at a time and are linked to a master person,
+ * make a new one, or wait for clerical review. This in-memory resolver is the reference the
+ * mdm service must agree with for the same order of records, so everything here is
+ * deterministic: insertion-ordered maps, and every sort has a total tie-break.
+ *
+ * The match graph (scored edges with their model version) is kept, not only the assignment,
+ * so that a withdrawn or corrected record, or a reviewer's cannot-link, can split a master:
+ * the parts are the connected components of the remaining link edges.
+ *
+ * Master ids are stable: a merge keeps the oldest id and the others become its aliases; a
+ * split leaves the id with the largest part (tie: the part with the oldest record) and revives
+ * a former alias for the part that holds most of that alias's records.
+ */
+import { BlockingOptions, CandidateIndex, DEFAULT_BLOCKING } from './blocking';
+import { DecisionLayout, DecisionPolicy, DEFAULT_DECISION_POLICY, decideFromLevels, decisionLayout } from './decision';
+import { MatchRecord } from './match-record';
+import { CompiledModel, compileModel, MatchModel, matchWeight, probabilityFromWeight } from './model';
+
+export interface MergeGuard {
+  /** A record that links to two masters merges them only if each bridging link is at least this likely. */
+  minBridgeProbability: number;
+  /**
+   * Also require one scored edge (link or review) between the masters themselves, besides the
+   * bridging record: a guard against chains A~B~C where A and C share nothing.
+   */
+  requirePairwiseSupport: boolean;
+}
+
+export interface ResolverOptions {
+  policy: DecisionPolicy;
+  maxCandidates: number;
+  blocking: BlockingOptions;
+  mergeGuard: MergeGuard;
+  /** Makes the id of the n-th master (n from 1); must be unique per n. */
+  masterId: (sequence: number) => string;
+}
+
+export const DEFAULT_RESOLVER_OPTIONS: ResolverOptions = {
+  policy: DEFAULT_DECISION_POLICY,
+  maxCandidates: 50,
+  blocking: DEFAULT_BLOCKING,
+  mergeGuard: { minBridgeProbability: DEFAULT_DECISION_POLICY.linkProbability, requirePairwiseSupport: false },
+  masterId: (n) => `m-${n}`,
+};
+
+export type EdgeKind = 'link' | 'review' | 'must-link';
+
+export interface MatchEdge {
+  readonly a: string;
+  readonly b: string;
+  readonly kind: EdgeKind;
+  readonly reason: 'score' | 'trusted-identifier' | 'conflicting-identifier' | 'review-decision';
+  readonly weight: number;
+  readonly probability: number;
+  readonly modelVersion: string;
+}
+
+export type MergeReason = 'MATCHED' | 'REVIEW_DECISION';
+
+export interface SplitPart {
+  readonly masterId: string;
+  readonly version: number;
+  readonly records: readonly string[];
+  /** True when the id is a former alias brought back, false for a new id. */
+  readonly revived: boolean;
+}
+
+export type MasterEvent =
+  | { readonly type: 'created'; readonly masterId: string; readonly version: number; readonly records: readonly string[] }
+  | { readonly type: 'updated'; readonly masterId: string; readonly version: number; readonly records: readonly string[]; readonly added: readonly string[]; readonly removed: readonly string[] }
+  | {
+      readonly type: 'merged'; readonly masterId: string; readonly version: number; readonly records: readonly string[];
+      readonly mergedIds: readonly string[]; readonly reason: MergeReason; readonly matchWeight: number | null;
+    }
+  | { readonly type: 'split'; readonly masterId: string; readonly version: number; readonly records: readonly string[]; readonly parts: readonly SplitPart[] }
+  | { readonly type: 'retired'; readonly masterId: string; readonly version: number };
+
+export interface ReviewItem {
+  readonly recordId: string;
+  readonly otherRecordId: string;
+  readonly weight: number;
+  readonly probability: number;
+  readonly reason: MatchEdge['reason'] | 'merge-guard';
+  readonly modelVersion: string;
+}
+
+export interface Resolution {
+  readonly recordId: string;
+  readonly masterId: string;
+  readonly outcome: 'linked' | 'created';
+  /** Created alone but with pairs waiting for review: counts as not linked until decided. */
+  readonly inReview: boolean;
+  readonly candidates: number;
+  readonly candidateIds: readonly string[];
+  /** Edges scored at link or review level for this record. */
+  readonly edges: readonly MatchEdge[];
+  readonly reviews: readonly ReviewItem[];
+  readonly events: readonly MasterEvent[];
+}
+
+export type ResolverErrorCode = 'MDM.MUST_LINK_CONFLICTS_WITH_CANNOT_LINK' | 'MDM.CANNOT_LINK_CONFLICTS_WITH_MUST_LINK' | 'MDM.SAME_RECORD';
+
+export type DecisionResult =
+  | { readonly ok: true; readonly events: readonly MasterEvent[] }
+  | { readonly ok: false; readonly error: { readonly code: ResolverErrorCode; readonly message: string } };
+
+interface MasterState {
+  readonly id: string;
+  members: Set<string>;
+}
+
+const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+export class IncrementalResolver {
+  private readonly options: ResolverOptions;
+  private readonly compiled: CompiledModel;
+  private readonly layout: DecisionLayout;
+  private readonly levels: Uint8Array;
+  private readonly index: CandidateIndex;
+  /** Arrival sequence of each present record ("oldest record" means lowest). */
+  private readonly arrival = new Map<string, number>();
+  private nextArrival = 0;
+  private readonly masterOfRecord = new Map<string, string>();
+  private readonly masters = new Map<string, MasterState>();
+  /** Creation order of every id ever made (masters and aliases): the oldest survives a merge. */
+  private readonly born = new Map<string, number>();
+  private readonly versions = new Map<string, number>();
+  private nextMaster = 1;
+  private readonly aliasOf = new Map<string, string>();
+  private readonly aliasChildren = new Map<string, Set<string>>();
+  /** The records an alias had when it was merged away: decides which part revives it. */
+  private readonly aliasRecords = new Map<string, readonly string[]>();
+  private readonly edges = new Map<string, Map<string, MatchEdge>>();
+  private readonly mustLinks = new Map<string, Set<string>>();
+  private readonly cannotLinks = new Map<string, Set<string>>();
+  private readonly reviews = new Map<string, ReviewItem>();
+
+  constructor(private readonly model: MatchModel, options: Partial<ResolverOptions> = {}) {
+    this.options = { ...DEFAULT_RESOLVER_OPTIONS, ...options };
+    this.compiled = compileModel(model);
+    this.layout = decisionLayout(this.compiled.names, this.options.policy);
+    this.levels = new Uint8Array(this.compiled.specs.length);
+    this.index = new CandidateIndex(this.options.blocking);
+  }
+
+  get modelVersion(): string {
+    return this.model.version;
+  }
+
+  /** Adds a record, or replaces it when its id is known (a correction). */
+  add(record: MatchRecord): Resolution {
+    const events: MasterEvent[] = [];
+    if (this.arrival.has(record.id)) events.push(...this.withdraw(record.id));
+    const candidates = this.index.candidates(record, this.options.maxCandidates);
+    const newEdges = this.scoreCandidates(record, candidates);
+    this.arrival.set(record.id, this.nextArrival++);
+    for (const e of newEdges) this.storeEdge(e);
+
+    const bridges = this.bridgesByMaster(record.id, newEdges);
+    const accepted: Array<{ masterId: string; edge: MatchEdge }> = [];
+    const reviews: ReviewItem[] = [];
+    for (const bridge of bridges) {
+      if (accepted.length === 0) {
+        accepted.push(bridge);
+        continue;
+      }
+      const acceptedIds = accepted.map((x) => x.masterId);
+      const guardHolds =
+        bridge.edge.kind === 'must-link' ||
+        (bridge.edge.probability >= this.options.mergeGuard.minBridgeProbability &&
+          (!this.options.mergeGuard.requirePairwiseSupport || this.haveSupport(bridge.masterId, acceptedIds)));
+      if (guardHolds && !this.mastersConflict([bridge.masterId], acceptedIds)) accepted.push(bridge);
+      else reviews.push(this.reviewFor(bridge.edge, record.id, 'merge-guard'));
+    }
+
+    let masterId: string;
+    if (accepted.length === 0) {
+      masterId = this.createMaster([record.id]);
+      events.push({ type: 'created', masterId, version: this.version(masterId), records: [record.id] });
+    } else {
+      masterId = accepted[0].masterId;
+      if (accepted.length > 1) {
+        const reason: MergeReason = accepted.some((x) => x.edge.kind === 'must-link') ? 'REVIEW_DECISION' : 'MATCHED';
+        const weight = Math.min(...accepted.map((x) => x.edge.weight));
+        const merged = this.merge(accepted.map((x) => x.masterId), reason, weight);
+        masterId = merged.masterId;
+        events.push(merged);
+      }
+      this.join(masterId, record.id);
+      events.push({ type: 'updated', masterId, version: this.version(masterId), records: this.recordsOf(masterId), added: [record.id], removed: [] });
+    }
+    for (const e of newEdges) {
+      if (e.kind !== 'review') continue;
+      const other = e.a === record.id ? e.b : e.a;
+      if (this.masterOfRecord.get(other) !== masterId) reviews.push(this.reviewFor(e, record.id, e.reason));
+    }
+    for (const r of reviews) this.reviews.set(pairKey(r.recordId, r.otherRecordId), r);
+    this.index.add(record);
+    return {
+      recordId: record.id,
+      masterId,
+      outcome: accepted.length === 0 ? 'created' : 'linked',
+      inReview: accepted.length === 0 && reviews.length > 0,
+      candidates: candidates.length,
+      candidateIds: candidates.map((c) => c.id),
+      edges: newEdges,
+      reviews,
+      events,
+    };
+  }
+
+  /** Removes a record; its master loses it and splits if it held the master together. */
+  withdraw(recordId: string): MasterEvent[] {
+    if (!this.arrival.has(recordId)) return [];
+    this.index.remove(recordId);
+    this.arrival.delete(recordId);
+    for (const other of this.edges.get(recordId)?.keys() ?? []) {
+      this.edges.get(other)?.delete(recordId);
+      this.reviews.delete(pairKey(recordId, other));
+    }
+    this.edges.delete(recordId);
+    for (const [key, review] of this.reviews) if (review.recordId === recordId || review.otherRecordId === recordId) this.reviews.delete(key);
+    const masterId = this.masterOfRecord.get(recordId);
+    this.masterOfRecord.delete(recordId);
+    if (masterId === undefined) return [];
+    const master = this.masters.get(masterId);
+    if (!master) return [];
+    master.members.delete(recordId);
+    if (master.members.size === 0) {
+      this.masters.delete(masterId);
+      return [{ type: 'retired', masterId, version: this.bump(masterId) }];
+    }
+    return this.reassess(masterId, [recordId]);
+  }
+
+  /** A reviewer says the two records are one person. Honoured now and by every later match. */
+  addMustLink(a: string, b: string): DecisionResult {
+    if (a === b) return { ok: false, error: { code: 'MDM.SAME_RECORD', message: `must-link of ${a} with itself` } };
+    if (this.cannotLinks.get(a)?.has(b)) {
+      return { ok: false, error: { code: 'MDM.MUST_LINK_CONFLICTS_WITH_CANNOT_LINK', message: `${a} and ${b} are marked as different people` } };
+    }
+    const ma = this.masterOfRecord.get(a);
+    const mb = this.masterOfRecord.get(b);
+    if (ma !== undefined && mb !== undefined && ma !== mb && this.mastersConflict([ma], [mb])) {
+      return { ok: false, error: { code: 'MDM.MUST_LINK_CONFLICTS_WITH_CANNOT_LINK', message: `masters ${ma} and ${mb} hold records marked as different people` } };
+    }
+    addTo(this.mustLinks, a, b);
+    addTo(this.mustLinks, b, a);
+    this.reviews.delete(pairKey(a, b));
+    if (ma === undefined || mb === undefined) return { ok: true, events: [] };
+    this.storeEdge(this.mustLinkEdge(a, b));
+    if (ma === mb) return { ok: true, events: [] };
+    return { ok: true, events: [this.merge([ma, mb], 'REVIEW_DECISION', null)] };
+  }
+
+  /** A reviewer says the two records are different people: never in one master again. */
+  addCannotLink(a: string, b: string): DecisionResult {
+    if (a === b) return { ok: false, error: { code: 'MDM.SAME_RECORD', message: `cannot-link of ${a} with itself` } };
+    if (this.mustLinks.get(a)?.has(b)) {
+      return { ok: false, error: { code: 'MDM.CANNOT_LINK_CONFLICTS_WITH_MUST_LINK', message: `${a} and ${b} are marked as one person` } };
+    }
+    addTo(this.cannotLinks, a, b);
+    addTo(this.cannotLinks, b, a);
+    this.reviews.delete(pairKey(a, b));
+    const ma = this.masterOfRecord.get(a);
+    if (ma === undefined || ma !== this.masterOfRecord.get(b)) return { ok: true, events: [] };
+    return { ok: true, events: this.reassess(ma, []) };
+  }
+
+  /** The live master an id (master or alias) stands for. */
+  resolve(masterId: string): string | undefined {
+    let id = masterId;
+    for (let hops = 0; hops <= this.aliasOf.size; hops++) {
+      if (this.masters.has(id)) return id;
+      const next = this.aliasOf.get(id);
+      if (next === undefined) return undefined;
+      id = next;
+    }
+    return undefined;
+  }
+
+  masterOf(recordId: string): string | undefined {
+    return this.masterOfRecord.get(recordId);
+  }
+
+  recordsOf(masterId: string): string[] {
+    const live = this.resolve(masterId);
+    const members = live === undefined ? undefined : this.masters.get(live)?.members;
+    return members ? this.byArrival([...members]) : [];
+  }
+
+  /** Every former id that resolves to this master, oldest first. */
+  aliasesOf(masterId: string): string[] {
+    const out: string[] = [];
+    const queue = [...(this.aliasChildren.get(masterId) ?? [])];
+    while (queue.length > 0) {
+      const alias = queue.shift() as string;
+      out.push(alias);
+      queue.push(...(this.aliasChildren.get(alias) ?? []));
+    }
+    return out.sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0));
+  }
+
+  version(masterId: string): number {
+    return this.versions.get(masterId) ?? 0;
+  }
+
+  /** Live masters in creation order with their records in arrival order. */
+  snapshot(): Array<{ masterId: string; version: number; records: string[]; aliases: string[] }> {
+    return [...this.masters.keys()]
+      .sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0))
+      .map((id) => ({ masterId: id, version: this.version(id), records: this.recordsOf(id), aliases: this.aliasesOf(id) }));
+  }
+
+  reviewQueue(): ReviewItem[] {
+    return [...this.reviews.values()];
+  }
+
+  edgesOf(recordId: string): MatchEdge[] {
+    return [...(this.edges.get(recordId)?.values() ?? [])];
+  }
+
+  candidateIndexStats(): ReturnType<CandidateIndex['stats']> {
+    return this.index.stats();
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private scoreCandidates(record: MatchRecord, candidates: readonly MatchRecord[]): MatchEdge[] {
+    const out: MatchEdge[] = [];
+    const cannot = this.cannotLinks.get(record.id);
+    const must = this.mustLinks.get(record.id);
+    for (const c of candidates) {
+      if (cannot?.has(c.id) || must?.has(c.id)) continue;
+      const weight = matchWeight(record, c, this.compiled, this.levels);
+      const probability = probabilityFromWeight(weight);
+      const decision = decideFromLevels(probability, this.levels, this.layout, this.options.policy);
+      if (decision.outcome === 'new') continue;
+      out.push({ a: record.id, b: c.id, kind: decision.outcome, reason: decision.reason, weight, probability, modelVersion: this.model.version });
+    }
+    // Reviewers' must-links hold whatever the blocking found.
+    for (const other of must ?? []) if (this.arrival.has(other)) out.push(this.mustLinkEdge(record.id, other));
+    return out;
+  }
+
+  private mustLinkEdge(a: string, b: string): MatchEdge {
+    return { a, b, kind: 'must-link', reason: 'review-decision', weight: Number.POSITIVE_INFINITY, probability: 1, modelVersion: this.model.version };
+  }
+
+  private storeEdge(e: MatchEdge): void {
+    let fromA = this.edges.get(e.a);
+    if (!fromA) this.edges.set(e.a, (fromA = new Map()));
+    fromA.set(e.b, e);
+    let fromB = this.edges.get(e.b);
+    if (!fromB) this.edges.set(e.b, (fromB = new Map()));
+    fromB.set(e.a, e);
+  }
+
+  /** Best link edge into each master the record may join: must-links first, then weight, then age. */
+  private bridgesByMaster(recordId: string, edges: readonly MatchEdge[]): Array<{ masterId: string; edge: MatchEdge }> {
+    const best = new Map<string, MatchEdge>();
+    const cannot = this.cannotLinks.get(recordId);
+    for (const e of edges) {
+      if (e.kind === 'review') continue;
+      const other = e.a === recordId ? e.b : e.a;
+      const masterId = this.masterOfRecord.get(other);
+      if (masterId === undefined) continue;
+      if (cannot && [...cannot].some((x) => this.masterOfRecord.get(x) === masterId)) continue;
+      const current = best.get(masterId);
+      if (!current || this.strongerEdge(e, current)) best.set(masterId, e);
+    }
+    return [...best]
+      .map(([masterId, edge]) => ({ masterId, edge }))
+      .sort((x, y) => (this.strongerEdge(x.edge, y.edge) ? -1 : this.strongerEdge(y.edge, x.edge) ? 1 : (this.born.get(x.masterId) ?? 0) - (this.born.get(y.masterId) ?? 0)));
+  }
+
+  private strongerEdge(x: MatchEdge, y: MatchEdge): boolean {
+    const mx = x.kind === 'must-link' ? 1 : 0;
+    const my = y.kind === 'must-link' ? 1 : 0;
+    if (mx !== my) return mx > my;
+    return x.weight > y.weight;
+  }
+
+  private haveSupport(masterId: string, others: readonly string[]): boolean {
+    const members = this.masters.get(masterId)?.members ?? new Set<string>();
+    const otherSet = new Set(others);
+    for (const r of members) {
+      for (const other of this.edges.get(r)?.keys() ?? []) {
+        const m = this.masterOfRecord.get(other);
+        if (m !== undefined && otherSet.has(m)) return true;
+      }
+    }
+    return false;
+  }
+
+  private mastersConflict(left: readonly string[], right: readonly string[]): boolean {
+    const rightSet = new Set(right);
+    for (const id of left) {
+      for (const r of this.masters.get(id)?.members ?? []) {
+        for (const x of this.cannotLinks.get(r) ?? []) {
+          const m = this.masterOfRecord.get(x);
+          if (m !== undefined && rightSet.has(m)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private reviewFor(e: MatchEdge, recordId: string, reason: ReviewItem['reason']): ReviewItem {
+    const other = e.a === recordId ? e.b : e.a;
+    return { recordId, otherRecordId: other, weight: e.weight, probability: e.probability, reason, modelVersion: e.modelVersion };
+  }
+
+  private createMaster(records: readonly string[], reuseId?: string): string {
+    const id = reuseId ?? this.options.masterId(this.nextMaster++);
+    if (!this.born.has(id)) this.born.set(id, this.born.size);
+    this.masters.set(id, { id, members: new Set(records) });
+    for (const r of records) this.masterOfRecord.set(r, id);
+    this.bump(id);
+    return id;
+  }
+
+  private bump(masterId: string): number {
+    const v = (this.versions.get(masterId) ?? 0) + 1;
+    this.versions.set(masterId, v);
+    return v;
+  }
+
+  private join(masterId: string, recordId: string): void {
+    this.masters.get(masterId)?.members.add(recordId);
+    this.masterOfRecord.set(recordId, masterId);
+    this.bump(masterId);
+  }
+
+  private merge(masterIds: readonly string[], reason: MergeReason, matchWeightValue: number | null): Extract<MasterEvent, { type: 'merged' }> {
+    const ordered = [...new Set(masterIds)].sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0));
+    const survivorId = ordered[0];
+    const survivor = this.masters.get(survivorId) as MasterState;
+    for (const id of ordered.slice(1)) {
+      const gone = this.masters.get(id) as MasterState;
+      this.aliasRecords.set(id, [...gone.members]);
+      for (const r of gone.members) {
+        survivor.members.add(r);
+        this.masterOfRecord.set(r, survivorId);
+      }
+      this.masters.delete(id);
+      this.aliasOf.set(id, survivorId);
+      addTo(this.aliasChildren, survivorId, id);
+      this.bump(id);
+    }
+    return {
+      type: 'merged',
+      masterId: survivorId,
+      version: this.bump(survivorId),
+      records: this.recordsOf(survivorId),
+      mergedIds: ordered.slice(1),
+      reason,
+      matchWeight: matchWeightValue,
+    };
+  }
+
+  private byArrival(records: string[]): string[] {
+    return records.sort((x, y) => (this.arrival.get(x) ?? 0) - (this.arrival.get(y) ?? 0));
+  }
+
+  /**
+   * Connected components of a master's records over link and must-link edges, never joining
+   * two parts that hold a cannot-link pair. Edges are taken strongest first, so a cannot-link
+   * cuts the weakest chain.
+   */
+  private components(records: readonly string[]): string[][] {
+    const members = new Set(records);
+    const parent = new Map<string, string>(records.map((r) => [r, r]));
+    const find = (x: string): string => {
+      let root = x;
+      while (parent.get(root) !== root) root = parent.get(root) as string;
+      parent.set(x, root);
+      return root;
+    };
+    const partsOf = new Map<string, string[]>(records.map((r) => [r, [r]]));
+    const internal: MatchEdge[] = [];
+    for (const r of records) {
+      for (const [other, e] of this.edges.get(r) ?? []) if (e.kind !== 'review' && members.has(other) && r < other) internal.push(e);
+    }
+    internal.sort((x, y) => (this.strongerEdge(x, y) ? -1 : this.strongerEdge(y, x) ? 1 : pairKey(x.a, x.b) < pairKey(y.a, y.b) ? -1 : 1));
+    for (const e of internal) {
+      const ra = find(e.a);
+      const rb = find(e.b);
+      if (ra === rb) continue;
+      const pa = partsOf.get(ra) as string[];
+      const pb = partsOf.get(rb) as string[];
+      const conflict = pa.some((x) => [...(this.cannotLinks.get(x) ?? [])].some((y) => members.has(y) && find(y) === rb));
+      if (conflict) continue;
+      const [big, small, bigRoot, smallRoot] = pa.length >= pb.length ? [pa, pb, ra, rb] : [pb, pa, rb, ra];
+      parent.set(smallRoot, bigRoot);
+      big.push(...small);
+      partsOf.delete(smallRoot);
+    }
+    return [...partsOf.values()].map((p) => this.byArrival(p));
+  }
+
+  private reassess(masterId: string, removed: readonly string[]): MasterEvent[] {
+    const master = this.masters.get(masterId) as MasterState;
+    const parts = this.components([...master.members]);
+    if (parts.length <= 1) {
+      if (removed.length === 0) return [];
+      return [{ type: 'updated', masterId, version: this.bump(masterId), records: this.recordsOf(masterId), added: [], removed }];
+    }
+    const oldest = (part: string[]) => this.arrival.get(part[0]) ?? 0;
+    parts.sort((x, y) => y.length - x.length || oldest(x) - oldest(y));
+    const [kept, ...others] = parts;
+    master.members = new Set(kept);
+    const aliases = this.aliasesOf(masterId);
+    const splitParts: SplitPart[] = [];
+    for (const part of others) {
+      const inPart = new Set(part);
+      let revive: string | undefined;
+      let bestShare = 0;
+      for (const alias of aliases) {
+        if (this.masters.has(alias)) continue;
+        const share = (this.aliasRecords.get(alias) ?? []).filter((r) => inPart.has(r)).length;
+        if (share > bestShare) {
+          bestShare = share;
+          revive = alias;
+        }
+      }
+      if (revive !== undefined) {
+        const formerSurvivor = this.aliasOf.get(revive) as string;
+        this.aliasOf.delete(revive);
+        this.aliasChildren.get(formerSurvivor)?.delete(revive);
+      }
+      const id = this.createMaster(part, revive);
+      splitParts.push({ masterId: id, version: this.version(id), records: this.recordsOf(id), revived: revive !== undefined });
+    }
+    return [{ type: 'split', masterId, version: this.bump(masterId), records: this.recordsOf(masterId), parts: splitParts }];
+  }
+}

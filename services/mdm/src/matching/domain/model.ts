@@ -1,0 +1,211 @@
+/**
+ * A trained Fellegi-Sunter model as plain data (stored and versioned by the service), and the
+ * scoring of a pair against it. Weights are log2 Bayes factors, as in Splink: a level adds
+ * log2(m/u), the prior adds log2(lambda / (1 - lambda)), and exact agreement on a name is
+ * adjusted by how common the name is: log2(u_exact / tf(value)).
+ */
+import { COMPARISONS, ComparisonSpec, NULL_LEVEL, TermFrequencyField } from './comparisons';
+import { MatchRecord } from './match-record';
+
+export const MODEL_FORMAT = 'fellegi-sunter/1';
+
+export interface LevelParameters {
+  readonly label: string;
+  /** P(level | same person). */
+  readonly m: number;
+  /** P(level | different people). */
+  readonly u: number;
+}
+
+export interface ComparisonParameters {
+  readonly name: string;
+  /** Levels 1..n (the null level has no parameters: its weight is 0). */
+  readonly levels: readonly LevelParameters[];
+}
+
+export interface MatchModel {
+  readonly format: typeof MODEL_FORMAT;
+  /** Hash of everything below: two models with the same parameters have the same version. */
+  readonly version: string;
+  /** Prior: the chance that two records drawn at random are the same person. */
+  readonly probabilityTwoRandomRecordsMatch: number;
+  readonly comparisons: readonly ComparisonParameters[];
+  /** Relative frequency of each value seen more than once; others count as seen once. */
+  readonly termFrequencies: Readonly<Record<TermFrequencyField, Readonly<Record<string, number>>>>;
+  /** The frequency of a value seen once (1 / values counted). */
+  readonly minimumTermFrequency: Readonly<Record<TermFrequencyField, number>>;
+  readonly training: Readonly<Record<string, number>>;
+}
+
+/** 53-bit FNV-1a style hash over the canonical JSON (two 32-bit lanes), as hex. */
+export function stableHash(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** Sets the version of a model from its parameters. */
+export function withVersion(model: Omit<MatchModel, 'version'>): MatchModel {
+  const parameters = Object.fromEntries(Object.entries(model).filter(([key]) => key !== 'version'));
+  return { ...model, version: `fs-${stableHash(canonicalJson(parameters))}` };
+}
+
+/** Weights laid out for the hot loop; derived once per model object and cached. */
+export interface CompiledModel {
+  readonly model: MatchModel;
+  readonly specs: readonly ComparisonSpec[];
+  readonly names: readonly string[];
+  /** weights[c][level]; level 0 is 0. */
+  readonly weights: readonly Float64Array[];
+  readonly priorWeight: number;
+  readonly termFrequencies: ReadonlyArray<{ readonly field: TermFrequencyField; readonly table: ReadonlyMap<string, number>; readonly minimum: number; readonly uExact: number } | null>;
+}
+
+const compiledCache = new WeakMap<MatchModel, CompiledModel>();
+
+export function compileModel(model: MatchModel): CompiledModel {
+  const cached = compiledCache.get(model);
+  if (cached) return cached;
+  const specs: ComparisonSpec[] = [];
+  const weights: Float64Array[] = [];
+  const termFrequencies: Array<CompiledModel['termFrequencies'][number]> = [];
+  for (const params of model.comparisons) {
+    const spec = COMPARISONS.find((c) => c.name === params.name);
+    // A model names comparisons this code defines; anything else is a bug in how it was stored.
+    if (!spec) throw new Error(`model ${model.version} has unknown comparison "${params.name}"`);
+    if (params.levels.length !== spec.levels.length - 1) throw new Error(`model ${model.version}: "${params.name}" has ${params.levels.length} levels, code has ${spec.levels.length - 1}`);
+    specs.push(spec);
+    const w = new Float64Array(spec.levels.length);
+    params.levels.forEach((l, i) => (w[i + 1] = Math.log2(l.m / l.u)));
+    weights.push(w);
+    const field = spec.termFrequency;
+    termFrequencies.push(
+      field
+        ? {
+            field,
+            table: new Map(Object.entries(model.termFrequencies[field] ?? {})),
+            minimum: model.minimumTermFrequency[field] ?? 1e-6,
+            uExact: params.levels[0].u,
+          }
+        : null,
+    );
+  }
+  const lambda = model.probabilityTwoRandomRecordsMatch;
+  const compiled: CompiledModel = { model, specs, names: specs.map((s) => s.name), weights, priorWeight: Math.log2(lambda / (1 - lambda)), termFrequencies };
+  compiledCache.set(model, compiled);
+  return compiled;
+}
+
+function termValue(field: TermFrequencyField, r: MatchRecord): string | null {
+  switch (field) {
+    case 'givenName':
+      return r.givenName;
+    case 'familyName':
+      return r.familyName;
+    case 'locality':
+      return r.localities[0] ?? null;
+    default: {
+      const unknownField: never = field;
+      return unknownField;
+    }
+  }
+}
+
+/** Largest correction a term frequency may make, so that one odd table entry cannot decide alone. */
+const MAX_TF_ADJUSTMENT = 6;
+
+function termFrequencyWeight(compiled: CompiledModel, c: number, a: MatchRecord): number {
+  const tf = compiled.termFrequencies[c];
+  if (!tf) return 0;
+  const value = termValue(tf.field, a);
+  if (value === null) return 0;
+  const frequency = Math.max(tf.table.get(value) ?? tf.minimum, tf.minimum);
+  const adjustment = Math.log2(tf.uExact / frequency);
+  return Math.max(-MAX_TF_ADJUSTMENT, Math.min(MAX_TF_ADJUSTMENT, adjustment));
+}
+
+export function probabilityFromWeight(weight: number): number {
+  return 1 / (1 + Math.pow(2, -weight));
+}
+
+/**
+ * The hot path: total match weight (prior included) of a pair, writing each comparison's level
+ * into `levels` when given. Allocates nothing.
+ */
+export function matchWeight(a: MatchRecord, b: MatchRecord, compiled: CompiledModel, levels?: Uint8Array): number {
+  let total = compiled.priorWeight;
+  const specs = compiled.specs;
+  for (let c = 0; c < specs.length; c++) {
+    const level = specs[c].level(a, b);
+    if (levels) levels[c] = level;
+    if (level === NULL_LEVEL) continue;
+    total += compiled.weights[c][level];
+    if (level === 1) total += termFrequencyWeight(compiled, c, a);
+  }
+  return total;
+}
+
+export interface ComparisonOutcome {
+  readonly comparison: string;
+  readonly level: string;
+  readonly levelIndex: number;
+  /** log2(m/u) of the level. */
+  readonly bayesFactorWeight: number;
+  /** Term-frequency adjustment (exact agreement on a name or locality only). */
+  readonly termFrequencyWeight: number;
+  /** What this comparison adds to the total. */
+  readonly weight: number;
+}
+
+export interface PairScore {
+  readonly modelVersion: string;
+  readonly priorWeight: number;
+  /** Prior plus every comparison's weight. */
+  readonly matchWeight: number;
+  readonly probability: number;
+  /** The waterfall: one step per comparison, in model order. */
+  readonly comparisons: readonly ComparisonOutcome[];
+}
+
+/** Scores a pair with its full explanation. */
+export function score(a: MatchRecord, b: MatchRecord, model: MatchModel): PairScore {
+  const compiled = compileModel(model);
+  const comparisons: ComparisonOutcome[] = [];
+  let total = compiled.priorWeight;
+  compiled.specs.forEach((spec, c) => {
+    const levelIndex = spec.level(a, b);
+    const bayesFactorWeight = levelIndex === NULL_LEVEL ? 0 : compiled.weights[c][levelIndex];
+    const tfWeight = levelIndex === 1 ? termFrequencyWeight(compiled, c, a) : 0;
+    const weight = bayesFactorWeight + tfWeight;
+    total += weight;
+    comparisons.push({ comparison: spec.name, level: spec.levels[levelIndex], levelIndex, bayesFactorWeight, termFrequencyWeight: tfWeight, weight });
+  });
+  return { modelVersion: model.version, priorWeight: compiled.priorWeight, matchWeight: total, probability: probabilityFromWeight(total), comparisons };
+}
+
+/** A model with the default parameters of the comparisons: usable before any training. */
+export function defaultModel(probabilityTwoRandomRecordsMatch = 1e-4): MatchModel {
+  return withVersion({
+    format: MODEL_FORMAT,
+    probabilityTwoRandomRecordsMatch,
+    comparisons: COMPARISONS.map((spec) => ({
+      name: spec.name,
+      levels: spec.levels.slice(1).map((label, i) => ({ label, m: spec.defaultM[i], u: spec.defaultU[i] })),
+    })),
+    termFrequencies: { givenName: {}, familyName: {}, locality: {} },
+    minimumTermFrequency: { givenName: 1e-4, familyName: 1e-4, locality: 1e-4 },
+    training: {},
+  });
+}
