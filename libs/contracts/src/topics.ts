@@ -47,7 +47,8 @@ export const TOPICS = {
     retentionMs: RETENTION.untilErased,
     cleanupPolicy: 'compact',
     key: SOURCE_RECORD_KEY,
-    carries: ['PersonObserved'],
+    // A withdrawal follows the record onto every topic it reached, so each consumer hears of it in order.
+    carries: ['PersonObserved', 'PartnerRecordWithdrawn'],
     description:
       'Validated persons, the latest per source record (compacted, so mdm can be rebuilt). A withdrawal or erasure is a tombstone on the source record key. Keyed by source record, not person: mdm must resolve one person arriving on many partitions.',
   },
@@ -57,7 +58,8 @@ export const TOPICS = {
     retentionMs: RETENTION.untilErased,
     cleanupPolicy: 'compact',
     key: SOURCE_RECORD_KEY,
-    carries: ['InvolvementObserved'],
+    // A withdrawal follows the record onto every topic it reached, so each consumer hears of it in order.
+    carries: ['InvolvementObserved', 'PartnerRecordWithdrawn'],
     description: 'Offences, ASB, attendance, exclusions, benefits, social care, health: the latest per source record; erased by tombstone.',
   },
   relationshipObserved: {
@@ -66,7 +68,8 @@ export const TOPICS = {
     retentionMs: RETENTION.untilErased,
     cleanupPolicy: 'compact',
     key: SOURCE_RECORD_KEY,
-    carries: ['RelationshipObserved'],
+    // A withdrawal follows the record onto every topic it reached, so each consumer hears of it in order.
+    carries: ['RelationshipObserved', 'PartnerRecordWithdrawn'],
     description: 'Relationships between person records as sources state them; the latest per source record; erased by tombstone.',
   },
   addressObserved: {
@@ -75,7 +78,8 @@ export const TOPICS = {
     retentionMs: RETENTION.untilErased,
     cleanupPolicy: 'compact',
     key: SOURCE_RECORD_KEY,
-    carries: ['AddressObserved'],
+    // A withdrawal follows the record onto every topic it reached, so each consumer hears of it in order.
+    carries: ['AddressObserved', 'PartnerRecordWithdrawn'],
     description: 'Addresses sources hold; the latest per source record; erased by tombstone.',
   },
   recordRejected: {

@@ -46,6 +46,12 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   relay?: boolean;
   redis?: boolean;
   appModule: (runtime: ServiceRuntime<z.infer<S> & ServiceConfig>) => Type | DynamicModule;
+  /** Largest HTTP request body accepted (413 beyond it). */
+  bodyLimitBytes?: number;
+  /** Registers HTTP plugins (rate limits, OpenAPI) before routes are built. */
+  configureHttp?: (app: NestFastifyApplication, runtime: ServiceRuntime<z.infer<S> & ServiceConfig>) => Promise<void>;
+  /** Work started once the service is up (schedulers, folder watchers); stopped first on shutdown. */
+  background?: (app: NestFastifyApplication, runtime: ServiceRuntime<z.infer<S> & ServiceConfig>) => Promise<{ stop: () => Promise<void> } | void>;
 }
 
 class PinoNestLogger implements LoggerService {
@@ -110,7 +116,7 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
 
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: class ServiceRoot {}, imports: [PlatformModule.forRuntime(runtime), definition.appModule(runtime)] } as DynamicModule,
-    new FastifyAdapter({ bodyLimit: 10 * 1024 * 1024 }),
+    new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 10 * 1024 * 1024 }),
     { logger: new PinoNestLogger(logger), bufferLogs: false },
   );
   app.connectMicroservice(
@@ -124,10 +130,12 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
     },
     { inheritAppConfig: true },
   );
+  await definition.configureHttp?.(app, runtime);
   await app.startAllMicroservices();
   const relay = definition.relay && dataSource ? new OutboxRelay(dataSource, producer, { logger, metrics }) : undefined;
   relay?.start();
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  const background = (await definition.background?.(app, runtime)) ?? undefined;
   logger.info({ port: config.HTTP_PORT, host: config.HTTP_HOST }, `${service} started`);
 
   let stopping = false;
@@ -142,6 +150,7 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
     }, config.SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     try {
+      await background?.stop();
       await app.close();
       await relay?.stop();
       await producer.disconnect();

@@ -1,0 +1,119 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { appendToOutbox } from '@hub/platform';
+import type { RuleFailure } from '../feeds/domain/mapped-row';
+import type { ObservationRef, OutgoingMessage } from '../publishing/row-events';
+
+export interface HeldRecord {
+  version: string;
+  observations: ObservationRef[];
+  withdrawn: boolean;
+}
+
+export interface RecordChange {
+  sourceRecordId: string;
+  version: string;
+  observations: ObservationRef[];
+  withdrawn: boolean;
+}
+
+export interface StoredRejection {
+  rowNumber: number | null;
+  sourceRecordId: string | null;
+  reasons: RuleFailure[];
+  raw: Buffer;
+  contentType: string;
+  event: OutgoingMessage;
+}
+
+export interface LoadCounters {
+  rows: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  withdrawn: number;
+  events: number;
+}
+
+/** Ingest's state in PostgreSQL: what it holds of each partner record, loads, rejects. */
+export class RecordStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async held(feed: string, ids: readonly string[]): Promise<Map<string, HeldRecord>> {
+    if (ids.length === 0) return new Map();
+    const rows: { source_record_id: string; version: string; observations: ObservationRef[]; withdrawn: boolean }[] = await this.dataSource.query(
+      `SELECT source_record_id, version, observations, withdrawn FROM source_record WHERE feed = $1 AND source_record_id = ANY($2::text[])`,
+      [feed, [...new Set(ids)]],
+    );
+    return new Map(rows.map((row) => [row.source_record_id, { version: row.version, observations: row.observations, withdrawn: row.withdrawn }]));
+  }
+
+  /**
+   * Records a batch once its events are on Kafka: the record versions, the rejects (with
+   * their RecordRejected events through the outbox) and the load's counters, in one
+   * transaction. A crash before this commits republishes the batch on the next run, with the
+   * same event ids, which consumers recognise.
+   */
+  async commitBatch(feed: string, loadId: string, changes: RecordChange[], seen: string[], rejections: StoredRejection[], counters: LoadCounters): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (changes.length) await this.upsertChanges(manager, feed, loadId, changes);
+      if (seen.length) {
+        await manager.query(`UPDATE source_record SET seen_load_id = $3 WHERE feed = $1 AND source_record_id = ANY($2::text[])`, [feed, seen, loadId]);
+      }
+      if (rejections.length) {
+        await manager.query(
+          `INSERT INTO rejected_record (feed, load_id, row_number, source_record_id, reasons, raw, content_type)
+           SELECT $1, $2, r.row_number, r.source_record_id, r.reasons, r.raw, r.content_type
+           FROM unnest($3::int[], $4::text[], $5::jsonb[], $6::bytea[], $7::text[]) AS r(row_number, source_record_id, reasons, raw, content_type)`,
+          [feed, loadId, rejections.map((r) => r.rowNumber), rejections.map((r) => r.sourceRecordId), rejections.map((r) => JSON.stringify(r.reasons)), rejections.map((r) => r.raw), rejections.map((r) => r.contentType)],
+        );
+        await appendToOutbox(manager, rejections.map((r) => ({
+          topic: r.event.topic, key: r.event.key, aggregateType: 'partner-record', eventType: r.event.eventType, eventId: r.event.eventId, payload: r.event.value,
+        })));
+      }
+      await manager.query(
+        `UPDATE load SET rows = $2, accepted = $3, rejected = $4, duplicates = $5, withdrawn = $6, events = $7 WHERE id = $1`,
+        [loadId, counters.rows, counters.accepted, counters.rejected, counters.duplicates, counters.withdrawn, counters.events],
+      );
+    });
+  }
+
+  private async upsertChanges(manager: EntityManager, feed: string, loadId: string, changes: RecordChange[]): Promise<void> {
+    // the last change of a record in the batch wins; unnest needs one row per key
+    const last = new Map(changes.map((change) => [change.sourceRecordId, change]));
+    const list = [...last.values()];
+    await manager.query(
+      `INSERT INTO source_record (feed, source_record_id, version, observations, first_load_id, last_load_id, seen_load_id, withdrawn, updated_at)
+       SELECT $1, c.id, c.version, c.observations, $2, $2, $2, c.withdrawn, now()
+       FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::boolean[]) AS c(id, version, observations, withdrawn)
+       ON CONFLICT (feed, source_record_id) DO UPDATE SET version = EXCLUDED.version, observations = EXCLUDED.observations,
+         last_load_id = EXCLUDED.last_load_id, seen_load_id = EXCLUDED.seen_load_id, withdrawn = EXCLUDED.withdrawn, updated_at = now()`,
+      [feed, loadId, list.map((c) => c.sourceRecordId), list.map((c) => c.version), list.map((c) => JSON.stringify(c.observations)), list.map((c) => c.withdrawn)],
+    );
+  }
+
+  /** Records of a snapshot feed that the finished load did not contain: they have been withdrawn at source. */
+  async missingFromSnapshot(feed: string, loadId: string, limit: number): Promise<{ sourceRecordId: string; held: HeldRecord }[]> {
+    const rows: { source_record_id: string; version: string; observations: ObservationRef[] }[] = await this.dataSource.query(
+      `SELECT source_record_id, version, observations FROM source_record
+       WHERE feed = $1 AND NOT withdrawn AND seen_load_id IS DISTINCT FROM $2 ORDER BY source_record_id LIMIT $3`,
+      [feed, loadId, limit],
+    );
+    return rows.map((row) => ({ sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false } }));
+  }
+
+  /** Records a load brought or changed and that are still held: what undoing it withdraws. */
+  async broughtBy(loadId: string, limit: number): Promise<{ feed: string; sourceRecordId: string; held: HeldRecord }[]> {
+    const rows: { feed: string; source_record_id: string; version: string; observations: ObservationRef[] }[] = await this.dataSource.query(
+      `SELECT feed, source_record_id, version, observations FROM source_record WHERE last_load_id = $1 AND NOT withdrawn ORDER BY source_record_id LIMIT $2`,
+      [loadId, limit],
+    );
+    return rows.map((row) => ({ feed: row.feed, sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false } }));
+  }
+
+  async markWithdrawn(feed: string, ids: readonly string[], loadId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE source_record SET withdrawn = true, last_load_id = $3, seen_load_id = $3, updated_at = now() WHERE feed = $1 AND source_record_id = ANY($2::text[])`,
+      [feed, ids, loadId],
+    );
+  }
+}
