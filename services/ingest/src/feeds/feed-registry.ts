@@ -30,10 +30,15 @@ export class FeedRegistry {
   }
 
   static fromDirectory(dir = defaultFeedsDir, date = today()): FeedRegistry {
-    const files = readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort();
+    return FeedRegistry.fromDirectories([dir], date);
+  }
+
+  /** Feeds from several folders (the shipped ones and a council's own, say); names must not repeat. */
+  static fromDirectories(dirs: readonly string[], date = today()): FeedRegistry {
+    const files = dirs.flatMap((dir) => readdirSync(dir).filter((file) => /\.ya?ml$/.test(file)).sort().map((file) => join(dir, file)));
     const parsed = files.map((file) => {
       try {
-        return { ...(parse(readFileSync(join(dir, file), 'utf8')) as object), __file: file };
+        return { ...(parse(readFileSync(file, 'utf8')) as object), __file: file.split('/').slice(-1)[0] };
       } catch (error) {
         throw new IngestError('INGEST.INVALID_MAPPING', `${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
       }
