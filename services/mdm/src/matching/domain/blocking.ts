@@ -38,8 +38,14 @@ export function blockingKeys(r: MatchRecord): string[] {
     if (givenCode) keys.push(`gy:${givenCode}:${dob.year}`);
     if (givenInitial) keys.push(`gd:${givenInitial}:${dob.digits}`);
     if (familyCode) keys.push(`fmd:${familyCode}:${lo}-${hi}`);
+    if (givenCode) keys.push(`gmd:${givenCode}:${lo}-${hi}`);
   }
-  if (familyCode && givenCode) keys.push(`nn:${givenCode}:${familyCode}`);
+  // Sorted, so that given and family names written the other way round share the key.
+  if (familyCode && givenCode) keys.push(`nn:${givenCode < familyCode ? `${givenCode}:${familyCode}` : `${familyCode}:${givenCode}`}`);
+  for (const place of r.localities) {
+    if (givenCode) keys.push(`gl:${givenCode}:${place}`);
+    if (familyCode) keys.push(`fl:${familyCode}:${place}`);
+  }
   for (const p of r.postcodes) {
     if (givenInitial) keys.push(`pg:${p.full}:${givenInitial}`);
     if (family) keys.push(`pf:${p.district ?? p.full}:${family}`);
@@ -49,6 +55,7 @@ export function blockingKeys(r: MatchRecord): string[] {
   for (const e of r.emails) {
     keys.push(`em:${e.full}`);
     keys.push(`el:${e.local}`);
+    if (givenInitial) keys.push(`ed:${givenInitial}:${e.full.slice(e.local.length + 1)}`);
   }
   for (const p of r.phones) keys.push(`ph:${p}`);
   return keys;

@@ -86,9 +86,14 @@ export interface EmResult {
 }
 
 /** EM for m with u fixed. Deterministic: plain sums in pair order. */
-export function expectationMaximisation(matrix: LevelMatrix, u: number[][], options: Pick<TrainingOptions, 'maxIterations' | 'tolerance'>): EmResult {
+export function expectationMaximisation(
+  matrix: LevelMatrix,
+  randomU: number[][],
+  options: Pick<TrainingOptions, 'maxIterations' | 'tolerance'> & { blockedU?: boolean },
+): EmResult {
   const c = matrix.comparisons;
   let m = COMPARISONS.map((spec) => [0, ...spec.defaultM]);
+  let u = randomU;
   let lambda = 0.2;
   const posteriors = new Float64Array(matrix.pairs);
   let iterations = 0;
@@ -104,16 +109,25 @@ export function expectationMaximisation(matrix: LevelMatrix, u: number[][], opti
       sumP += post;
     }
     const weighted = COMPARISONS.map((spec) => new Array<number>(spec.levels.length).fill(0));
+    const weightedNon = COMPARISONS.map((spec) => new Array<number>(spec.levels.length).fill(0));
     for (let p = 0; p < matrix.pairs; p++) {
       const post = posteriors[p];
-      for (let k = 0; k < c; k++) weighted[k][matrix.levels[p * c + k]] += post;
+      for (let k = 0; k < c; k++) {
+        weighted[k][matrix.levels[p * c + k]] += post;
+        weightedNon[k][matrix.levels[p * c + k]] += 1 - post;
+      }
     }
-    const next = weighted.map((row, k) => {
-      const nonNull = row.reduce((s, v, i) => (i === NULL_LEVEL ? s : s + v), 0);
-      if (nonNull < 1) return m[k];
-      const levels = row.length - 1;
-      return row.map((v, i) => (i === NULL_LEVEL ? 0 : Math.max(MIN_PROBABILITY, (v + SMOOTHING * 0.01) / (nonNull + SMOOTHING * 0.01 * levels))));
-    });
+    const normalise = (rows: number[][], previous: number[][]) =>
+      rows.map((row, k) => {
+        const nonNull = row.reduce((s, v, i) => (i === NULL_LEVEL ? s : s + v), 0);
+        if (nonNull < 1) return previous[k];
+        const levels = row.length - 1;
+        return row.map((v, i) => (i === NULL_LEVEL ? 0 : Math.max(MIN_PROBABILITY, (v + SMOOTHING * 0.01) / (nonNull + SMOOTHING * 0.01 * levels))));
+      });
+    const next = normalise(weighted, m);
+    // Non-matches among blocked pairs agree on the blocking fields far more often than random
+    // pairs do; modelling them with their own u keeps EM from calling every candidate a match.
+    if (options.blockedU) u = normalise(weightedNon, u);
     let moved = 0;
     next.forEach((row, k) => row.forEach((v, l) => (moved = Math.max(moved, Math.abs(v - m[k][l])))));
     m = next;
@@ -156,7 +170,7 @@ export function trainModel(records: readonly MatchRecord[], overrides: Partial<T
   const options = { ...DEFAULT_TRAINING, ...overrides };
   const u = estimateU(levelsOf(randomPairs(records, options)));
   const pairs = candidatePairs(records, options);
-  const em = expectationMaximisation(levelsOf(pairs), u, options);
+  const em = expectationMaximisation(levelsOf(pairs), u, { ...options, blockedU: true });
   const n = records.length;
   const allPairs = Math.max(1, (n * (n - 1)) / 2);
   const expectedMatches = em.posteriors.reduce((s, p) => s + p, 0);

@@ -1,0 +1,60 @@
+import { blockingKeys, CandidateIndex } from './blocking';
+import { rec } from './test-fixtures';
+
+describe('blockingKeys', () => {
+  it('gives transposed dates of birth and swapped names a shared key', () => {
+    const a = new Set(blockingKeys(rec('a', { given: 'anna', family: 'khan', dob: '1980-03-04' })));
+    expect(blockingKeys(rec('b', { dob: '1980-04-03' })).some((k) => a.has(k))).toBe(true);
+    expect(blockingKeys(rec('c', { given: 'khan', family: 'anna' })).some((k) => a.has(k))).toBe(true);
+  });
+
+  it('has a key per identifier value', () => {
+    expect(blockingKeys(rec('a', { ids: [['NHS', '9434765919'], ['NI', 'AB123456C']] }))).toEqual(
+      expect.arrayContaining(['id:NHS:9434765919', 'id:NI:AB123456C']),
+    );
+  });
+
+  it('gives a record with nothing to compare no keys', () => {
+    expect(blockingKeys(rec('a', {}))).toEqual([]);
+  });
+});
+
+describe(CandidateIndex.name, () => {
+  it('finds records that share a key, most shared keys first, then oldest', () => {
+    const sut = new CandidateIndex({ maxBlockSize: 10 });
+    sut.add(rec('old', { given: 'anna', family: 'khan', dob: '1980-03-04' }));
+    sut.add(rec('same', { given: 'anna', family: 'khan', dob: '1980-03-04', postcode: 'L1 1AA' }));
+    sut.add(rec('other', { given: 'zed', family: 'young', dob: '1990-01-01' }));
+    const found = sut.candidates(rec('new', { given: 'anna', family: 'khan', dob: '1980-03-04', postcode: 'L1 1AA' }), 10).map((r) => r.id);
+    expect(found).toEqual(['same', 'old']);
+    expect(sut.candidates(rec('new', { given: 'anna', family: 'khan', dob: '1980-03-04' }), 1).map((r) => r.id)).toEqual(['old']);
+  });
+
+  it('marks a block oversized past the cap and stops using it, so lookups stay bounded', () => {
+    const sut = new CandidateIndex({ maxBlockSize: 5 });
+    for (let i = 0; i < 50; i++) sut.add(rec(`s${i}`, { family: 'smith', dob: `1980-01-${String(1 + (i % 28)).padStart(2, '0')}` }));
+    const probe = rec('p', { family: 'smith', dob: '1980-06-06' });
+    // "smith, 1980" now holds 50 records: it is dropped, not scanned.
+    expect(sut.candidates(probe, 100)).toEqual([]);
+    expect(sut.stats().oversizedBlocks).toBeGreaterThan(0);
+    // A more specific key still finds its pair.
+    expect(sut.candidates(rec('q', { family: 'smith', dob: '1980-01-03' }), 100).map((r) => r.id)).toContain('s2');
+  });
+
+  it('forgets removed records and replaces re-added ones', () => {
+    const sut = new CandidateIndex();
+    sut.add(rec('a', { email: 'a@x.com' }));
+    sut.add(rec('a', { email: 'b@x.com' }));
+    expect(sut.size).toBe(1);
+    expect(sut.candidates(rec('p', { email: 'a@x.com' }), 10)).toEqual([]);
+    expect(sut.remove('a')).toBe(true);
+    expect(sut.candidates(rec('p', { email: 'b@x.com' }), 10)).toEqual([]);
+    expect(sut.remove('a')).toBe(false);
+  });
+
+  it('caps the candidates returned', () => {
+    const sut = new CandidateIndex({ maxBlockSize: 1000 });
+    for (let i = 0; i < 200; i++) sut.add(rec(`r${i}`, { email: 'shared@x.com' }));
+    expect(sut.candidates(rec('p', { email: 'shared@x.com' }), 50)).toHaveLength(50);
+  });
+});

@@ -1,0 +1,152 @@
+import { DEFAULT_DECISION_POLICY } from './decision';
+import { IncrementalResolver, MasterEvent } from './incremental-resolver';
+import { MatchRecord } from './match-record';
+import { rec, testModel } from './test-fixtures';
+
+/**
+ * A small world with known weights (testModel): two records that agree on name, date of birth
+ * and postcode link; name alone, or one of those fields alone, does not.
+ */
+const anna = { given: 'anna', family: 'khan' };
+const annaDob = rec('a1', { ...anna, dob: '1980-03-04' });
+const annaDob2 = rec('a2', { ...anna, dob: '1980-03-04', email: 'anna@x.com' });
+const annaPostcode = rec('c1', { ...anna, postcode: 'L17 8XY' });
+const annaPostcode2 = rec('c2', { ...anna, postcode: 'L17 8XY', phone: '0151 496 0000' });
+const annaPostcode3 = rec('c3', { ...anna, postcode: 'L17 8XY', phone: '0151 496 0000' });
+/** Agrees with both groups: it bridges them. */
+const annaBoth = rec('b', { ...anna, dob: '1980-03-04', postcode: 'L17 8XY' });
+
+function resolverWith(records: readonly MatchRecord[], options = {}): { sut: IncrementalResolver; events: MasterEvent[] } {
+  const sut = new IncrementalResolver(testModel(), options);
+  const events: MasterEvent[] = [];
+  for (const r of records) events.push(...sut.add(r).events);
+  return { sut, events };
+}
+
+describe(IncrementalResolver.name, () => {
+  it('creates a master for a new person and links a matching record to it', () => {
+    const sut = new IncrementalResolver(testModel());
+    const first = sut.add(annaDob);
+    const second = sut.add(annaDob2);
+    expect(first).toMatchObject({ outcome: 'created', masterId: 'm-1' });
+    expect(first.events).toEqual([{ type: 'created', masterId: 'm-1', version: 1, records: ['a1'] }]);
+    expect(second).toMatchObject({ outcome: 'linked', masterId: 'm-1' });
+    expect(second.events).toEqual([{ type: 'updated', masterId: 'm-1', version: 2, records: ['a1', 'a2'], added: ['a2'], removed: [] }]);
+    expect(sut.edgesOf('a2')[0]).toMatchObject({ a: 'a2', b: 'a1', kind: 'link', modelVersion: testModel().version });
+  });
+
+  it('keeps records that only share a name apart', () => {
+    const { sut } = resolverWith([annaDob, annaPostcode]);
+    expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));
+  });
+
+  it('merges two masters bridged by a record: the oldest id survives and the other becomes its alias', () => {
+    const { sut } = resolverWith([annaDob, annaPostcode]);
+    const bridge = sut.add(annaBoth);
+    expect(bridge.events[0]).toMatchObject({ type: 'merged', masterId: 'm-1', mergedIds: ['m-2'], reason: 'MATCHED' });
+    expect(bridge.masterId).toBe('m-1');
+    expect(sut.resolve('m-2')).toBe('m-1');
+    expect(sut.aliasesOf('m-1')).toEqual(['m-2']);
+    expect(sut.recordsOf('m-2')).toEqual(['a1', 'c1', 'b']);
+  });
+
+  it('splits a master when the record that held it together is withdrawn, reviving the alias', () => {
+    const { sut } = resolverWith([annaDob, annaPostcode, annaBoth]);
+    const events = sut.withdraw('b');
+    // Parts of equal size: the one with the oldest record keeps the id.
+    expect(events).toEqual([
+      { type: 'split', masterId: 'm-1', version: expect.any(Number), records: ['a1'], parts: [{ masterId: 'm-2', version: expect.any(Number), records: ['c1'], revived: true }] },
+    ]);
+    expect(sut.resolve('m-2')).toBe('m-2');
+    expect(sut.aliasesOf('m-1')).toEqual([]);
+  });
+
+  it('leaves the id with the largest part on a split', () => {
+    const { sut } = resolverWith([annaDob, annaDob2, annaPostcode, annaPostcode2, annaPostcode3, annaBoth]);
+    expect(sut.snapshot()).toHaveLength(1);
+    const [split] = sut.withdraw('b');
+    expect(split).toMatchObject({ type: 'split', masterId: 'm-1', records: ['c1', 'c2', 'c3'] });
+    // m-2 (the c group) was merged into m-1; the a group holds none of its records: a new id.
+    expect(split.type === 'split' && split.parts).toEqual([{ masterId: 'm-3', version: 1, records: ['a1', 'a2'], revived: false }]);
+  });
+
+  it('retires a master whose last record is withdrawn', () => {
+    const { sut } = resolverWith([annaDob]);
+    expect(sut.withdraw('a1')).toEqual([{ type: 'retired', masterId: 'm-1', version: 2 }]);
+    expect(sut.withdraw('a1')).toEqual([]);
+  });
+
+  it('treats a known id as a correction: the old version is withdrawn first', () => {
+    const { sut } = resolverWith([annaDob, annaDob2]);
+    const corrected = sut.add(rec('a2', { given: 'walter', family: 'pemberton', dob: '1932-11-20' }));
+    expect(corrected.events.map((e) => e.type)).toEqual(['updated', 'created']);
+    expect(sut.masterOf('a2')).not.toBe(sut.masterOf('a1'));
+  });
+
+  it('merges on a must-link and refuses one that contradicts a cannot-link', () => {
+    const { sut } = resolverWith([annaDob, annaPostcode]);
+    const result = sut.addMustLink('a1', 'c1');
+    expect(result).toEqual({ ok: true, events: [expect.objectContaining({ type: 'merged', masterId: 'm-1', reason: 'REVIEW_DECISION' })] });
+    expect(sut.addCannotLink('a1', 'c1')).toMatchObject({ ok: false, error: { code: 'MDM.CANNOT_LINK_CONFLICTS_WITH_MUST_LINK' } });
+    expect(sut.addMustLink('a1', 'a1')).toMatchObject({ ok: false, error: { code: 'MDM.SAME_RECORD' } });
+  });
+
+  it('splits on a cannot-link and never re-merges the pair', () => {
+    const { sut } = resolverWith([annaDob, annaPostcode, annaBoth]);
+    const result = sut.addCannotLink('a1', 'c1');
+    expect(result.ok && result.events[0]).toMatchObject({ type: 'split' });
+    expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));
+    // Another bridging record arrives: it may join one side, not merge them again.
+    sut.add(rec('b2', { ...anna, dob: '1980-03-04', postcode: 'L17 8XY' }));
+    expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));
+    expect(sut.addMustLink('a1', 'c1')).toMatchObject({ ok: false, error: { code: 'MDM.MUST_LINK_CONFLICTS_WITH_CANNOT_LINK' } });
+  });
+
+  it('honours a cannot-link given before the records arrive', () => {
+    const sut = new IncrementalResolver(testModel());
+    sut.addCannotLink('a1', 'a2');
+    sut.add(annaDob);
+    expect(sut.add(annaDob2).outcome).toBe('created');
+  });
+
+  it('honours a must-link given before the records arrive, whatever the blocking finds', () => {
+    const sut = new IncrementalResolver(testModel());
+    sut.addMustLink('x', 'y');
+    sut.add(rec('x', { given: 'anna' }));
+    expect(sut.add(rec('y', { given: 'zebedee' })).outcome).toBe('linked');
+  });
+
+  it('with the pairwise-support guard, queues a bridge between unrelated masters for review instead of merging', () => {
+    // A name alone is not even worth a review here, so the two masters share no edge.
+    const policy = { ...DEFAULT_DECISION_POLICY, reviewProbability: 0.8 };
+    const { sut } = resolverWith([annaDob, annaPostcode], { policy, mergeGuard: { minBridgeProbability: 0.9, requirePairwiseSupport: true } });
+    const bridge = sut.add(annaBoth);
+    expect(bridge.events.map((e) => e.type)).toEqual(['updated']);
+    expect(bridge.reviews).toEqual([expect.objectContaining({ recordId: 'b', reason: 'merge-guard' })]);
+    expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));
+  });
+
+  it('does not merge two different people who share an NHS number', () => {
+    const sut = new IncrementalResolver(testModel());
+    sut.add(rec('p1', { given: 'anna', family: 'khan', sex: 'FEMALE', dob: '1980-03-04', ids: [['NHS', '9434765919']] }));
+    const second = sut.add(rec('p2', { given: 'walter', family: 'pemberton', sex: 'MALE', dob: '1932-11-20', ids: [['NHS', '9434765919']] }));
+    expect(second.outcome).toBe('created');
+    expect(second.inReview).toBe(true);
+    expect(sut.reviewQueue()).toEqual([expect.objectContaining({ recordId: 'p2', otherRecordId: 'p1', reason: 'conflicting-identifier' })]);
+  });
+
+  it('is deterministic: the same order gives the same masters and events', () => {
+    const order = [annaPostcode, annaDob2, annaBoth, annaDob, annaPostcode2, rec('z', { given: 'zed', family: 'young' })];
+    const first = resolverWith(order);
+    const second = resolverWith(order);
+    expect(second.events).toEqual(first.events);
+    expect(second.sut.snapshot()).toEqual(first.sut.snapshot());
+  });
+
+  it('scores absurd records without failing and within the candidate cap', () => {
+    const sut = new IncrementalResolver(testModel(), { maxCandidates: 5 });
+    for (let i = 0; i < 30; i++) sut.add(rec(`x${i}`, { given: '😀'.repeat(300), family: 'q'.repeat(300), dob: '1066-10-14', email: 'same@x.com' }));
+    const last = sut.add(rec('y', { given: 'q'.repeat(300), family: 'q'.repeat(300), email: 'same@x.com' }));
+    expect(last.candidates).toBe(5);
+  });
+});

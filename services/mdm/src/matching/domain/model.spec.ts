@@ -1,0 +1,60 @@
+import { defaultModel, matchWeight, compileModel, score, withVersion } from './model';
+import { rec, testModel } from './test-fixtures';
+
+describe('score', () => {
+  const model = testModel();
+  const a = rec('a', { given: 'john', family: 'smith', dob: '1980-03-14', postcode: 'L17 8XY' });
+  const b = rec('b', { given: 'jon', family: 'smith', dob: '1980-03-14', postcode: 'L17 8AB' });
+
+  it('explains the total as the prior plus one step per comparison', () => {
+    const s = score(a, b, model);
+    const sum = s.priorWeight + s.comparisons.reduce((t, c) => t + c.weight, 0);
+    expect(s.matchWeight).toBeCloseTo(sum, 10);
+    expect(s.probability).toBeCloseTo(1 / (1 + 2 ** -s.matchWeight), 10);
+    expect(s.modelVersion).toBe(model.version);
+    const steps = Object.fromEntries(s.comparisons.map((c) => [c.comparison, c.level]));
+    expect(steps).toMatchObject({ 'given name': 'jaro-winkler >= 0.92', 'family name': 'exact', 'date of birth': 'exact', postcode: 'sector', email: 'null' });
+    for (const c of s.comparisons) if (c.levelIndex === 0) expect(c.weight).toBe(0);
+  });
+
+  it('agrees with the allocation-free hot path', () => {
+    expect(matchWeight(a, b, compileModel(model))).toBeCloseTo(score(a, b, model).matchWeight, 10);
+  });
+
+  it('is symmetric', () => {
+    expect(score(b, a, model).matchWeight).toBeCloseTo(score(a, b, model).matchWeight, 10);
+  });
+});
+
+describe('term-frequency adjustment', () => {
+  const model = testModel({
+    termFrequencies: { givenName: {}, familyName: { smith: 0.05, zabrowski: 0.0001 }, locality: {} },
+    minimumTermFrequency: { givenName: 0.01, familyName: 0.0001, locality: 0.02 },
+  });
+  const familyStep = (family: string) =>
+    score(rec('a', { family }), rec('b', { family }), model).comparisons.find((c) => c.comparison === 'family name');
+
+  it('weighs agreement on a common surname less than on a rare one', () => {
+    const common = familyStep('smith');
+    const rare = familyStep('zabrowski');
+    expect(common?.termFrequencyWeight).toBeLessThan(0);
+    expect(rare?.termFrequencyWeight).toBeGreaterThan(0);
+    expect(common?.bayesFactorWeight).toBeCloseTo(rare?.bayesFactorWeight ?? NaN, 10);
+    expect(common?.weight).toBeLessThan(rare?.weight ?? -Infinity);
+  });
+
+  it('adjusts only exact agreement', () => {
+    const s = score(rec('a', { family: 'smith' }), rec('b', { family: 'smyth' }), model);
+    expect(s.comparisons.find((c) => c.comparison === 'family name')?.termFrequencyWeight).toBe(0);
+  });
+});
+
+describe('model version', () => {
+  it('is a hash of the parameters', () => {
+    const a = defaultModel(1e-4);
+    expect(defaultModel(1e-4).version).toBe(a.version);
+    expect(defaultModel(2e-4).version).not.toBe(a.version);
+    expect(withVersion({ ...a, version: 'whatever' } as never).version).toBe(a.version);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+});
