@@ -61,6 +61,17 @@ export function blockingKeys(r: MatchRecord): string[] {
   return keys;
 }
 
+/**
+ * Keys that describe a person rather than a place. People who share only an address (a
+ * household) are the most common non-matches among candidates; training on pairs found by
+ * these keys keeps EM from learning "same household" instead of "same person".
+ */
+const PERSON_KEY_RULES = new Set(['id', 'dob', 'fy', 'gy', 'gd', 'fmd', 'gmd', 'nn', 'em', 'el', 'ed', 'ph', 'gl']);
+
+export function personBlockingKeys(r: MatchRecord): string[] {
+  return blockingKeys(r).filter((k) => PERSON_KEY_RULES.has(k.slice(0, k.indexOf(':'))));
+}
+
 interface Block {
   members: string[];
   oversized: boolean;
@@ -86,7 +97,10 @@ export class CandidateIndex {
   private nextSeq = 0;
   private oversized = 0;
 
-  constructor(private readonly options: BlockingOptions = DEFAULT_BLOCKING) {}
+  constructor(
+    private readonly options: BlockingOptions = DEFAULT_BLOCKING,
+    private readonly keysOf: (record: MatchRecord) => string[] = blockingKeys,
+  ) {}
 
   get size(): number {
     return this.entries.size;
@@ -99,7 +113,7 @@ export class CandidateIndex {
   /** Adds (or replaces) a record. */
   add(record: MatchRecord): void {
     if (this.entries.has(record.id)) this.remove(record.id);
-    const keys = [...new Set(blockingKeys(record))];
+    const keys = [...new Set(this.keysOf(record))];
     this.entries.set(record.id, { record, keys, seq: this.nextSeq++ });
     for (const key of keys) {
       let block = this.blocks.get(key);
@@ -135,7 +149,7 @@ export class CandidateIndex {
    */
   candidates(record: MatchRecord, limit: number): MatchRecord[] {
     const shared = new Map<string, number>();
-    for (const key of new Set(blockingKeys(record))) {
+    for (const key of new Set(this.keysOf(record))) {
       const block = this.blocks.get(key);
       if (!block || block.oversized) continue;
       for (const id of block.members) if (id !== record.id) shared.set(id, (shared.get(id) ?? 0) + 1);

@@ -50,13 +50,21 @@ describe('comparison levels', () => {
   });
 
   it.each([
-    ['L17 8XY', 'L17 8XY', 'exact'],
-    ['L17 8XY', 'L17 8AB', 'sector'],
-    ['L17 8XY', 'L17 1AB', 'district'],
-    ['L17 8XY', 'M1 1AA', 'else'],
-    ['2119', '2118', 'one character differs'],
-  ])('postcode %s vs %s is %s', (a, b, expected) => {
-    expect(levelOf('postcode', { postcode: a }, { postcode: b })).toBe(expected);
+    [{ postcode: 'L17 8XY', line: '4 Oak Court' }, { postcode: 'L17 8XY', line: '4 Oak Court' }, 'postcode, number and street exact'],
+    [{ postcode: 'L17 8XY', line: '4 Oak Court' }, { postcode: 'L17 8XY', line: '4 Oak Cuort' }, 'postcode exact, number or street close'],
+    [{ postcode: 'L17 8XY', line: '4 Oak Court' }, { postcode: 'M1 1AA', line: '4 Oak Court' }, 'number and street close, postcode close or different'],
+    [{ postcode: 'L17 8XY', line: '4 Oak Court' }, { postcode: 'L17 8XY', line: '9 Elm Road' }, 'postcode exact only'],
+    [{ postcode: 'L17 8XY' }, { postcode: 'L17 8AB' }, 'postcode sector or one character'],
+    [{ postcode: '2119' }, { postcode: '2118' }, 'postcode sector or one character'],
+    [{ postcode: 'L17 8XY' }, { postcode: 'L17 1AB' }, 'street close or same district'],
+    [{ postcode: 'L17 8XY' }, { postcode: 'M1 1AA' }, 'else'],
+    [{ postcode: 'L17 8XY' }, { line: '4 Oak Court' }, 'null'],
+  ])('address %j vs %j is %s', (a, b, expected) => {
+    expect(levelOf('address', a, b)).toBe(expected);
+  });
+
+  it('counts one shared address once: postcode, street and number are one comparison', () => {
+    expect(COMPARISONS.map((c) => c.name)).not.toEqual(expect.arrayContaining(['postcode']));
   });
 
   it('compares e-mails, identifiers per scheme and sex', () => {

@@ -7,7 +7,7 @@
  * values. Level functions read precomputed features only, so they allocate nothing.
  */
 import { boundedLevenshtein, jaroWinkler } from './string-similarity';
-import { IdentifierFeature, MatchRecord } from './match-record';
+import { IdentifierFeature, MatchRecord, PostcodeFeature, StreetFeature } from './match-record';
 import type { IdentifierScheme } from '@hub/contracts';
 
 export const NULL_LEVEL = 0;
@@ -104,68 +104,54 @@ const dateOfBirth: ComparisonSpec = {
   level: dateOfBirthLevel,
 };
 
-function postcodeLevel(a: MatchRecord, b: MatchRecord): number {
-  if (a.postcodes.length === 0 || b.postcodes.length === 0) return NULL_LEVEL;
-  let best = 5;
-  for (const x of a.postcodes) {
-    for (const y of b.postcodes) {
-      if (x.full === y.full) return 1;
-      if (x.sector !== null && x.sector === y.sector) best = Math.min(best, 2);
-      else if (best > 3 && boundedLevenshtein(x.full, y.full, 1) <= 1) best = 3;
-      else if (x.district !== null && x.district === y.district) best = Math.min(best, 4);
-    }
-  }
-  return best;
+/**
+ * One comparison for the whole address. Postcode, street, house number and UPRN of one address
+ * are not independent evidence: counted separately, a shared address alone (a household) would
+ * outweigh different given names. Partial levels still let a typo in one part count.
+ */
+function addressPairLevel(
+  pa: PostcodeFeature | null, pb: PostcodeFeature | null, sa: StreetFeature | null, sb: StreetFeature | null,
+): number {
+  const bothPostcodes = pa !== null && pb !== null;
+  const bothStreets = sa !== null && sb !== null && sa.street !== null && sb.street !== null;
+  if (!bothPostcodes && !bothStreets) return NULL_LEVEL;
+  const postcodeExact = bothPostcodes && pa.full === pb.full;
+  const numberExact = sa !== null && sb !== null && sa.houseNumber !== null && sa.houseNumber === sb.houseNumber;
+  const streetSim = bothStreets ? (sa.street === sb.street ? 1 : jaroWinkler(sa.street as string, sb.street as string)) : 0;
+  if (postcodeExact && numberExact && streetSim === 1) return 2;
+  if (postcodeExact && (numberExact || streetSim >= 0.88)) return 3;
+  if (numberExact && streetSim >= 0.88) return 4;
+  if (postcodeExact) return 5;
+  const postcodeNear = bothPostcodes && ((pa.sector !== null && pa.sector === pb.sector) || boundedLevenshtein(pa.full, pb.full, 1) <= 1);
+  if (postcodeNear && (numberExact || streetSim >= 0.88)) return 4;
+  if (postcodeNear) return 6;
+  if (streetSim >= 0.88 || (bothPostcodes && pa.district !== null && pa.district === pb.district)) return 7;
+  return 8;
 }
 
-const postcode: ComparisonSpec = {
-  name: 'postcode',
-  levels: ['null', 'exact', 'sector', 'one character differs', 'district', 'else'],
-  defaultM: [0.8, 0.03, 0.07, 0.03, 0.07],
-  defaultU: [0.001, 0.005, 0.01, 0.02, 0.964],
-  level: postcodeLevel,
-};
-
-function streetLevel(a: MatchRecord, b: MatchRecord): number {
+function addressLevel(a: MatchRecord, b: MatchRecord): number {
+  for (const x of a.uprns) if (b.uprns.includes(x)) return 1;
+  const na = Math.max(a.postcodes.length, a.streets.length);
+  const nb = Math.max(b.postcodes.length, b.streets.length);
   let best = NULL_LEVEL;
-  for (const x of a.streets) {
-    for (const y of b.streets) {
-      if (x.street === null || y.street === null) continue;
-      if (x.street === y.street) return 1;
-      const jw = jaroWinkler(x.street, y.street);
-      const level = jw >= 0.88 ? 2 : jw >= 0.7 ? 3 : 4;
-      if (best === NULL_LEVEL || level < best) best = level;
+  for (let i = 0; i < na; i++) {
+    for (let j = 0; j < nb; j++) {
+      const level = addressPairLevel(a.postcodes[i] ?? null, b.postcodes[j] ?? null, a.streets[i] ?? null, b.streets[j] ?? null);
+      if (level !== NULL_LEVEL && (best === NULL_LEVEL || level < best)) best = level;
     }
   }
   return best;
 }
 
-const street: ComparisonSpec = {
-  name: 'street',
-  levels: ['null', 'exact', 'jaro-winkler >= 0.88', 'jaro-winkler >= 0.7', 'else'],
-  defaultM: [0.8, 0.1, 0.04, 0.06],
-  defaultU: [0.001, 0.002, 0.05, 0.947],
-  level: streetLevel,
-};
-
-function houseNumberLevel(a: MatchRecord, b: MatchRecord): number {
-  let best = NULL_LEVEL;
-  for (const x of a.streets) {
-    for (const y of b.streets) {
-      if (x.houseNumber === null || y.houseNumber === null) continue;
-      if (x.houseNumber === y.houseNumber) return 1;
-      best = 2;
-    }
-  }
-  return best;
-}
-
-const houseNumber: ComparisonSpec = {
-  name: 'house number',
-  levels: ['null', 'exact', 'else'],
-  defaultM: [0.85, 0.15],
-  defaultU: [0.02, 0.98],
-  level: houseNumberLevel,
+const address: ComparisonSpec = {
+  name: 'address',
+  levels: [
+    'null', 'uprn exact', 'postcode, number and street exact', 'postcode exact, number or street close', 'number and street close, postcode close or different',
+    'postcode exact only', 'postcode sector or one character', 'street close or same district', 'else',
+  ],
+  defaultM: [0.3, 0.45, 0.1, 0.05, 0.03, 0.03, 0.02, 0.02],
+  defaultU: [0.00001, 0.00002, 0.0001, 0.0001, 0.001, 0.005, 0.02, 0.97378],
+  level: addressLevel,
 };
 
 function localityLevel(a: MatchRecord, b: MatchRecord): number {
@@ -194,14 +180,6 @@ function exactAnyLevel(x: readonly string[], y: readonly string[]): number {
   for (const v of x) if (y.includes(v)) return 1;
   return 2;
 }
-
-const uprn: ComparisonSpec = {
-  name: 'uprn',
-  levels: ['null', 'exact', 'else'],
-  defaultM: [0.8, 0.2],
-  defaultU: [0.0001, 0.9999],
-  level: (a, b) => exactAnyLevel(a.uprns, b.uprns),
-};
 
 function emailLevel(a: MatchRecord, b: MatchRecord): number {
   if (a.emails.length === 0 || b.emails.length === 0) return NULL_LEVEL;
@@ -268,7 +246,7 @@ export const IDENTIFIER_SCHEMES: readonly IdentifierScheme[] = ['NHS', 'UPN', 'N
 
 /** The one model configuration: every data set is scored with these comparisons. */
 export const COMPARISONS: readonly ComparisonSpec[] = [
-  givenName, familyName, dateOfBirth, sex, postcode, street, houseNumber, locality, uprn, email, phone,
+  givenName, familyName, dateOfBirth, sex, address, locality, email, phone,
   ...IDENTIFIER_SCHEMES.map(identifier),
 ];
 

@@ -4,7 +4,7 @@
  * u held fixed; the prior is the expected number of matching pairs found by EM over all pairs.
  * No labels are used anywhere.
  */
-import { CandidateIndex, BlockingOptions, DEFAULT_BLOCKING } from './blocking';
+import { CandidateIndex, BlockingOptions, DEFAULT_BLOCKING, personBlockingKeys } from './blocking';
 import { COMPARISONS, NULL_LEVEL, TermFrequencyField } from './comparisons';
 import { MatchRecord } from './match-record';
 import { MatchModel, MODEL_FORMAT, withVersion } from './model';
@@ -154,9 +154,13 @@ function termFrequencies(records: readonly MatchRecord[], field: TermFrequencyFi
   return { table, minimum: 1 / Math.max(1, total) };
 }
 
-/** Candidate pairs as the resolver would see them: each record against the records before it. */
-export function candidatePairs(records: readonly MatchRecord[], options: Pick<TrainingOptions, 'blocking' | 'maxCandidates'>): Array<[MatchRecord, MatchRecord]> {
-  const index = new CandidateIndex(options.blocking);
+/** Candidate pairs for EM: each record against the records before it that share a person key. */
+export function candidatePairs(
+  records: readonly MatchRecord[],
+  options: Pick<TrainingOptions, 'blocking' | 'maxCandidates'>,
+  keysOf: (record: MatchRecord) => string[] = personBlockingKeys,
+): Array<[MatchRecord, MatchRecord]> {
+  const index = new CandidateIndex(options.blocking, keysOf);
   const pairs: Array<[MatchRecord, MatchRecord]> = [];
   for (const r of records) {
     for (const c of index.candidates(r, options.maxCandidates)) pairs.push([r, c]);
