@@ -2,6 +2,7 @@
 // Docker: the project's Kafka broker, then every service from its build, in the background,
 // with logs in .run/logs and process ids in .run/pids. `up` returns once all are healthy.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDatabaseAndCache, ensureDependencies, ensureKafka, repoRoot, run, say, stopKafka } from './lib/setup.mjs';
@@ -11,6 +12,16 @@ const runDir = join(repoRoot, '.run');
 const logDir = join(runDir, 'logs');
 const pidDir = join(runDir, 'pids');
 const kafkaMarker = join(runDir, 'kafka-started-by-stack');
+
+/** A secret made on first use and kept in the git-ignored .run folder, so none is ever committed. */
+function localSecret(name) {
+  const file = join(runDir, 'secrets', name);
+  if (!existsSync(file)) {
+    mkdirSync(join(runDir, 'secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
 
 function pidOf(name) {
   const file = join(pidDir, `${name}.pid`);
@@ -44,6 +55,8 @@ function environmentFor(service) {
     DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
+    INGEST_API_KEY_SECRET: process.env.INGEST_API_KEY_SECRET ?? localSecret('ingest-api-key-secret'),
+    INGEST_DROP_DIR: process.env.INGEST_DROP_DIR ?? join(runDir, 'drop'),
   };
 }
 

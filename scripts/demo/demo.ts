@@ -1,15 +1,90 @@
-// The demo flow, as far as the pipeline exists: a synthetic city is generated and its
-// partner feeds are described; ingest (issue 4) will load them through the running stack.
+// The demo flow through the running stack: a synthetic city (medium scale: 50,000 persons)
+// is generated once, then its partner feeds' deliveries are dropped, delivery by delivery,
+// into the running ingest service's drop folder, and what ingest made of them is printed.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
-const out = join(root, '.run', 'demo', 'city');
-if (!existsSync(join(out, 'manifest.json'))) {
-  const result = spawnSync(process.execPath, [join(root, 'scripts', 'run-ts.mjs'), 'libs/synthetic/src/cli/datagen.ts', '--scale', 'small', '--seed', '1', '--out', out], { stdio: 'inherit', cwd: root });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+const scale = process.env.DEMO_SCALE ?? 'medium';
+const city = join(root, '.data', `demo-city-${scale}`);
+const dropDir = process.env.INGEST_DROP_DIR ?? join(root, '.run', 'drop');
+
+interface Manifest {
+  feeds: { name: string; deliveries: { index: number; file: string; rows: number }[] }[];
 }
-process.stdout.write(`\nsynthetic city written to ${out} (feeds, deliveries, truth files, manifest.json)\n`);
-process.stdout.write('services: portal-api http://127.0.0.1:3000  ingest http://127.0.0.1:3001  mdm http://127.0.0.1:3002\n');
-process.stdout.write('each service: /health/ready, /metrics; logs in .run/logs/\n');
+
+function say(message: string): void {
+  process.stderr.write(`[demo] ${message}\n`);
+}
+
+async function waitForReports(files: { feed: string; name: string }[], timeoutMs: number): Promise<Record<string, unknown>[]> {
+  const deadline = Date.now() + timeoutMs;
+  const reports: Record<string, unknown>[] = [];
+  const pending = new Set(files.map((file) => `${file.feed}/${file.name}`));
+  while (pending.size > 0) {
+    for (const key of [...pending]) {
+      const [feed, name] = key.split('/') as [string, string];
+      for (const outcome of ['.done', '.quarantined', '.failed']) {
+        const report = join(dropDir, feed, outcome, `${name}.report.json`);
+        if (existsSync(report)) {
+          reports.push(JSON.parse(readFileSync(report, 'utf8')));
+          pending.delete(key);
+        }
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`ingest did not handle ${pending.size} files in time; see .run/logs/ingest.log`);
+    if (pending.size) await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return reports;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(city, 'manifest.json'))) {
+    say(`generating the synthetic city (${scale} scale)…`);
+    const result = spawnSync(process.execPath, [join(root, 'scripts', 'run-ts.mjs'), 'libs/synthetic/src/cli/datagen.ts', '--scale', scale, '--seed', '1', '--out', city], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+    if (result.status !== 0) throw new Error('datagen failed');
+  }
+  const manifest = JSON.parse(readFileSync(join(city, 'manifest.json'), 'utf8')) as Manifest;
+  const rounds = Math.max(...manifest.feeds.map((feed) => feed.deliveries.length));
+  const totals = new Map<string, { loads: number; rows: number; accepted: number; rejected: number; duplicates: number; withdrawn: number; quarantined: number }>();
+  const started = Date.now();
+  for (let round = 0; round < rounds; round++) {
+    const batch: { feed: string; name: string }[] = [];
+    for (const feed of manifest.feeds) {
+      const delivery = feed.deliveries[round];
+      if (!delivery) continue;
+      const source = join(city, delivery.file);
+      const name = delivery.file.split('/').pop()!;
+      if (existsSync(join(dropDir, feed.name, '.done', name))) continue;
+      mkdirSync(join(dropDir, feed.name), { recursive: true });
+      copyFileSync(source, join(dropDir, feed.name, `.${name}.part`));
+      // appear under the final name only when complete
+      renameSync(join(dropDir, feed.name, `.${name}.part`), join(dropDir, feed.name, name));
+      batch.push({ feed: feed.name, name });
+    }
+    say(`delivery round ${round + 1}/${rounds}: ${batch.length} files dropped`);
+    for (const report of await waitForReports(batch, 600_000)) {
+      const feed = String(report.feed);
+      const total = totals.get(feed) ?? { loads: 0, rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, quarantined: 0 };
+      total.loads++;
+      for (const key of ['rows', 'accepted', 'rejected', 'duplicates', 'withdrawn'] as const) total[key] += Number(report[key] ?? 0);
+      if (report.status === 'quarantined') total.quarantined++;
+      totals.set(feed, total);
+    }
+  }
+  const rows = [...totals].sort(([a], [b]) => a.localeCompare(b));
+  const header = ['feed', 'loads', 'rows', 'accepted', 'rejected', 'duplicates', 'withdrawn', 'quarantined'];
+  const table = [header, ...rows.map(([feed, t]) => [feed, t.loads, t.rows, t.accepted, t.rejected, t.duplicates, t.withdrawn, t.quarantined].map(String))];
+  const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  process.stdout.write(`\n${table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n')}\n`);
+  const sum = (key: 'rows' | 'accepted' | 'rejected') => rows.reduce((total, [, t]) => total + t[key], 0);
+  process.stdout.write(`\n${rows.length} feeds, ${sum('rows').toLocaleString()} rows (${sum('accepted').toLocaleString()} accepted, ${sum('rejected').toLocaleString()} rejected) through ingest in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  process.stdout.write(`city: ${city} (truth files in truth/)   drop folder: ${dropDir}\n`);
+  process.stdout.write('next: npm run feed -- profile police-offences   |   npm run feed -- rejects school-census   |   curl http://127.0.0.1:3001/health/ready\n');
+}
+
+main().catch((error) => {
+  say(`demo failed: ${(error as Error).message}`);
+  process.exit(1);
+});

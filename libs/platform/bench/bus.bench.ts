@@ -10,7 +10,7 @@ import { Client } from 'pg';
 import { CompressionTypes } from 'kafkajs';
 import {
   BatchConsumer, OutboxRelay, PlatformMetrics, PlatformTables1764133200000, appendToOutbox, createKafka, createLogger,
-  ensureTopics, keepUnprocessed, openDatabase, platformAcks, platformCompression, platformProducerConfig,
+  ensureTopics, keepUnprocessed, rawProduceCeiling, openDatabase, platformAcks, platformCompression, platformProducerConfig,
 } from '../src';
 
 const args = process.argv.slice(2);
@@ -54,27 +54,8 @@ const progress = (label: string, done: number, total: number) => {
 };
 
 async function produceRaw(topic: string): Promise<number> {
-  const producer = kafka.producer(platformProducerConfig);
-  await producer.connect();
-  const started = process.hrtime.bigint();
-  const batch = 500;
-  const inFlight = 8;
-  let sent = 0;
-  const sending = new Set<Promise<unknown>>();
-  for (let start = 0; start < RAW; start += batch) {
-    const messages = Array.from({ length: Math.min(batch, RAW - start) }, (_, i) => ({ key: `person-${(start + i) % 100_000}`, value: valueAt(start + i) }));
-    const promise = producer.send({ topic, acks: platformAcks, compression, messages }).then(() => {
-      sent += messages.length;
-      sending.delete(promise);
-      progress('produce', sent, RAW);
-    });
-    sending.add(promise);
-    if (sending.size >= inFlight) await Promise.race(sending);
-  }
-  await Promise.all(sending);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  await producer.disconnect();
-  return RAW / seconds;
+  const result = await rawProduceCeiling(kafka, topic, { messages: RAW, valueAt, compression, onProgress: (sent) => progress('produce', sent, RAW) });
+  return result.messagesPerSecond;
 }
 
 async function consumeRaw(topic: string): Promise<number> {

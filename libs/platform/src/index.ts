@@ -23,3 +23,4 @@ export * from './nest/public.decorator';
 export * from './nest/readiness';
 export * from './nest/service-runtime';
 export * from './nest/tokens';
+export * from './bench/raw-produce-ceiling';

@@ -28,7 +28,7 @@ export class AppModule {
         { provide: INGEST_CONFIG, useValue: runtime.config },
         { provide: FeedRegistry, useValue: feeds },
         { provide: OPENAPI_DOCUMENT, useValue: openApi },
-        { provide: RecordStore, useFactory: (dataSource: DataSource) => new RecordStore(dataSource), inject: [DataSource] },
+        { provide: RecordStore, useFactory: (dataSource: DataSource) => new RecordStore(dataSource, runtime.config.TOPIC_PREFIX), inject: [DataSource] },
         { provide: KafkaPublisher, useFactory: (producer: Producer) => new KafkaPublisher(producer, runtime.config.TOPIC_PREFIX), inject: [KAFKA_PRODUCER] },
         {
           provide: LoadRunner,

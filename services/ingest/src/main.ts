@@ -5,7 +5,7 @@ import { runService } from '@hub/platform';
 import { AppModule } from './app.module';
 import { IngestTables1764140000000 } from './database/ingest-tables.migration';
 import { startDropFolder } from './drop-folder/drop-folder';
-import { FeedRegistry } from './feeds/feed-registry';
+import { defaultFeedsDir, FeedRegistry } from './feeds/feed-registry';
 import { ingestConfigSchema } from './ingest.config';
 import { LoadRunner } from './loads/load-runner';
 import { startPulls } from './pull/pull-scheduler';
@@ -15,7 +15,8 @@ process.env.SERVICE_NAME ??= 'ingest';
 process.env.HTTP_PORT ??= '3001';
 
 const openApi: { document?: object } = {};
-const feeds = FeedRegistry.fromDirectory(process.env.INGEST_FEEDS_DIR || undefined);
+// INGEST_FEEDS_DIR: folders of feed configurations, separated by ':' (default: the shipped ones)
+const feeds = FeedRegistry.fromDirectories(process.env.INGEST_FEEDS_DIR ? process.env.INGEST_FEEDS_DIR.split(':') : [defaultFeedsDir]);
 
 void runService({
   configSchema: ingestConfigSchema,
@@ -33,12 +34,12 @@ void runService({
       timeWindow: 60_000,
       redis: runtime.redis,
       nameSpace: `${runtime.config.REDIS_KEY_PREFIX}ingest-rate:`,
-      allowList: (request) => !request.url.startsWith('/v1/'),
-      keyGenerator: (request) => {
+      allowList: (request: { url: string }) => !request.url.startsWith('/v1/'),
+      keyGenerator: (request: { headers: Record<string, string | string[] | undefined>; ip: string }) => {
         const credential = request.headers['x-api-key'] ?? request.headers.authorization ?? request.ip;
         return createHash('sha256').update(String(credential)).digest('hex').slice(0, 32);
       },
-      errorResponseBuilder: (_request, context) => ({ statusCode: 429, code: 'INGEST.RATE_LIMITED', message: `over ${context.max} requests a minute; retry after ${context.after}` }),
+      errorResponseBuilder: (_request: unknown, context: { max: number; after: string }) => ({ statusCode: 429, code: 'INGEST.RATE_LIMITED', message: `over ${context.max} requests a minute; retry after ${context.after}` }),
     });
     buildOpenApi(app, openApi);
   },

@@ -20,7 +20,7 @@ import {
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
 import { IngestTables1764140000000 } from '../database/ingest-tables.migration';
-import { FeedRegistry, IngestError } from '../feeds/feed-registry';
+import { defaultFeedsDir, FeedRegistry, IngestError } from '../feeds/feed-registry';
 import { LoadRunner } from '../loads/load-runner';
 import { RecordStore } from '../loads/record-store';
 import { ApiKeys } from '../partners/api-keys';
@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfig(cliConfigSchema);
   const logger = createLogger('ingest-cli', process.env.LOG_LEVEL ?? 'warn');
-  const feeds = FeedRegistry.fromDirectory(config.INGEST_FEEDS_DIR || undefined);
+  const feeds = FeedRegistry.fromDirectories(config.INGEST_FEEDS_DIR ? config.INGEST_FEEDS_DIR.split(':') : [defaultFeedsDir]);
   if (command === 'feeds') {
     for (const feed of feeds.all()) print({ feed: feed.name, partner: feed.partner, kind: feed.kind, format: feed.format, encoding: feed.encoding, agreement: feed.agreement.id });
     return 0;
@@ -81,7 +81,7 @@ async function main(): Promise<number> {
     await producer.connect();
     relay = new OutboxRelay(dataSource, producer, { logger, claimEveryMs: 200 });
     relay.start();
-    const runner = new LoadRunner(feeds, new RecordStore(dataSource), new KafkaPublisher(producer, config.TOPIC_PREFIX), dataSource, logger);
+    const runner = new LoadRunner(feeds, new RecordStore(dataSource, config.TOPIC_PREFIX), new KafkaPublisher(producer, config.TOPIC_PREFIX), dataSource, logger);
     const rejects = new RejectsService(feeds, runner, dataSource);
     const withProgress = async <T>(path: string, work: (onBytes: (bytes: number) => void) => Promise<T>): Promise<T> => {
       const total = statSync(path).size;

@@ -24,7 +24,8 @@ export function startDropFolder(runtime: ServiceRuntime<IngestConfig>, feeds: Fe
     for (const feed of feeds.names()) {
       const folder = join(root, feed);
       if (!existsSync(folder)) continue;
-      for (const name of readdirSync(folder)) {
+      // deliveries of a feed are applied in the order of their names (delivery 01 before 02)
+      for (const name of readdirSync(folder).sort()) {
         if (stopped) return;
         const path = join(folder, name);
         if (name.startsWith('.') || !statSync(path).isFile()) continue;

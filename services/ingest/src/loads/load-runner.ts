@@ -136,11 +136,17 @@ export class LoadRunner {
   async check(feedName: string, path: string, onBytes?: (bytes: number) => void): Promise<LoadReport> {
     const feed = this.feeds.get(feedName);
     const loadId = await loadIdFor(feed.name, path);
-    const quarantine = await this.headerProblem(feed, path);
-    if (quarantine) return { feed: feed.name, load: loadId, status: 'quarantined', rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, reason: quarantine };
-    const counts = await this.dryRun(feed, path, onBytes);
-    const reason = rejectRateProblem(feed, counts.rows, counts.rejected);
-    return { feed: feed.name, load: loadId, status: reason ? 'quarantined' : 'checked', ...counts, ...(reason ? { reason } : {}) };
+    const empty = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0 };
+    try {
+      const quarantine = await this.headerProblem(feed, path);
+      if (quarantine) return { feed: feed.name, load: loadId, status: 'quarantined', ...empty, reason: quarantine };
+      const counts = await this.dryRun(feed, path, onBytes);
+      const reason = rejectRateProblem(feed, counts.rows, counts.rejected);
+      return { feed: feed.name, load: loadId, status: reason ? 'quarantined' : 'checked', ...counts, ...(reason ? { reason } : {}) };
+    } catch (error) {
+      if (error instanceof DeliveryError) return { feed: feed.name, load: loadId, status: 'failed', ...empty, reason: { code: error.code, message: error.message } };
+      throw error;
+    }
   }
 
   /**
@@ -255,8 +261,8 @@ export class LoadRunner {
 
   private async headerProblem(feed: CompiledFeed, path: string): Promise<{ code: string; message: string } | undefined> {
     if (feed.format !== 'csv' || !feed.expectedColumns) return undefined;
-    try {
-      const header = await readCsvHeader(path, readOptions(feed));
+    const header = await readCsvHeader(path, readOptions(feed));
+    {
       const missing = feed.expectedColumns.filter((column) => !header.includes(column));
       const unexpected = header.filter((column) => !feed.expectedColumns!.includes(column));
       if (missing.length === 0 && unexpected.length === 0) return undefined;
@@ -264,20 +270,12 @@ export class LoadRunner {
         code: 'INGEST.HEADER_MISMATCH',
         message: `the header differs from the feed's mapping: missing [${missing.join(', ')}], unexpected [${unexpected.map((c) => c.slice(0, 40)).join(', ')}]`,
       };
-    } catch (error) {
-      if (error instanceof DeliveryError) return { code: error.code, message: error.message };
-      throw error;
     }
   }
 
   private async rejectRateCheck(feed: CompiledFeed, path: string): Promise<{ code: string; message: string } | undefined> {
-    try {
-      const counts = await this.dryRun(feed, path);
-      return rejectRateProblem(feed, counts.rows, counts.rejected);
-    } catch (error) {
-      if (error instanceof DeliveryError) return { code: error.code, message: error.message };
-      throw error;
-    }
+    const counts = await this.dryRun(feed, path);
+    return rejectRateProblem(feed, counts.rows, counts.rejected);
   }
 
   private async dryRun(feed: CompiledFeed, path: string, onBytes?: (bytes: number) => void): Promise<Omit<LoadReport, 'feed' | 'load' | 'status'>> {

@@ -36,7 +36,8 @@ export interface LoadCounters {
 
 /** Ingest's state in PostgreSQL: what it holds of each partner record, loads, rejects. */
 export class RecordStore {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `topicPrefix` is prepended to the topics of events written to the outbox (tests and environments use their own). */
+  constructor(private readonly dataSource: DataSource, private readonly topicPrefix = '') {}
 
   async held(feed: string, ids: readonly string[]): Promise<Map<string, HeldRecord>> {
     if (ids.length === 0) return new Map();
@@ -67,7 +68,7 @@ export class RecordStore {
           [feed, loadId, rejections.map((r) => r.rowNumber), rejections.map((r) => r.sourceRecordId), rejections.map((r) => JSON.stringify(r.reasons)), rejections.map((r) => r.raw), rejections.map((r) => r.contentType)],
         );
         await appendToOutbox(manager, rejections.map((r) => ({
-          topic: r.event.topic, key: r.event.key, aggregateType: 'partner-record', eventType: r.event.eventType, eventId: r.event.eventId, payload: r.event.value,
+          topic: `${this.topicPrefix}${r.event.topic}`, key: r.event.key, aggregateType: 'partner-record', eventType: r.event.eventType, eventId: r.event.eventId, payload: r.event.value,
         })));
       }
       await manager.query(

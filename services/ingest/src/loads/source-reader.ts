@@ -146,6 +146,7 @@ async function* readJsonLines(text: Readable, maxRecordBytes: number): AsyncGene
 export async function readCsvHeader(path: string, options: ReadOptions): Promise<string[]> {
   const text = decoded(path, { ...options, onBytes: undefined });
   const parser = text.pipe(parse({ bom: true, to_line: 1, delimiter: options.csv?.delimiter ?? ',', quote: options.csv?.quote ?? '"', ltrim: options.csv?.skipInitialSpace ?? false, relax_column_count: true }));
+  text.on('error', (error) => parser.destroy(error));
   for await (const header of parser as AsyncIterable<string[]>) {
     text.destroy();
     return header.map((column) => column.trim());

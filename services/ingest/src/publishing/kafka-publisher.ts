@@ -8,10 +8,21 @@ import type { OutgoingMessage } from './row-events';
  * on all in-sync replicas. Messages of one key keep their order.
  */
 export class KafkaPublisher {
+  private needsReconnect = false;
+
   constructor(private readonly producer: Producer, private readonly topicPrefix: string) {}
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    if (this.needsReconnect) {
+      // kafkajs's idempotent producer does not recover its connections and sequence numbers
+      // after the broker went away mid-request; a fresh session (new producer id) does.
+      await this.producer.disconnect().catch(() => undefined);
+      await this.producer.connect().catch((error: unknown) => {
+        throw new TransientError('Kafka is unavailable', { cause: error });
+      });
+      this.needsReconnect = false;
+    }
     const trace = injectTraceHeaders();
     const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
     for (const message of messages) {
@@ -23,6 +34,7 @@ export class KafkaPublisher {
     try {
       await this.producer.sendBatch({ acks: platformAcks, compression: platformCompression, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
     } catch (error) {
+      this.needsReconnect = true;
       throw new TransientError('Kafka did not acknowledge the events', { cause: error });
     }
   }

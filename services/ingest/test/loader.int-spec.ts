@@ -1,0 +1,182 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TcpProxy, throughProxy } from '@hub/testkit';
+import { FeedConfigError } from '../src/feeds/domain';
+import { FeedRegistry } from '../src/feeds/feed-registry';
+import { RejectsService } from '../src/rejects/rejects.service';
+import { BENCH_HEADER, ingestHarness, type IngestHarness, personRow, writeFile } from './ingest-harness';
+
+const csv = (...rows: string[]) => `${BENCH_HEADER}\n${rows.join('\n')}\n`;
+
+describe('ingest loads, against the real Kafka and PostgreSQL', () => {
+  let hub: IngestHarness;
+  let dir: string;
+
+  beforeAll(async () => {
+    hub = await ingestHarness('loader');
+    dir = mkdtempSync(join(tmpdir(), 'hub-ingest-'));
+  });
+  afterAll(() => hub.close());
+
+  it('turns a delivery into validated Avro events and resending it changes nothing', async () => {
+    const file = writeFile(dir, 'first.csv', csv(personRow(1), personRow(2), personRow(3, { forename: '  mary-jane ', dob: '31/12/1999' })));
+    const report = await hub.runner.loadFile('test-people', file);
+    expect(report).toMatchObject({ status: 'completed', rows: 3, accepted: 3, rejected: 0, duplicates: 0 });
+    const persons = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key.startsWith('test-people/'));
+    expect(persons).toHaveLength(3);
+    const third = persons.find((m) => m.key === 'test-people/P3')!.value as { person: { name: { givenNames: string[] }; dateOfBirth: string; identifiers: { scheme: string; value: string }[] } };
+    expect(third.person.dateOfBirth).toBe('1999-12-31');
+    expect(third.person.identifiers).toEqual([expect.objectContaining({ scheme: 'NHS' })]);
+    expect((await hub.read('hub.ingest.partner-records.v1')).filter((m) => m.key.startsWith('test-people/'))).toHaveLength(3);
+
+    const again = await hub.runner.loadFile('test-people', writeFile(dir, 'first-again.csv', csv(personRow(1), personRow(2), personRow(3, { forename: '  mary-jane ', dob: '31/12/1999' }))));
+    expect(again).toMatchObject({ status: 'completed', rows: 3, accepted: 0, duplicates: 3 });
+    expect((await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key.startsWith('test-people/'))).toHaveLength(3);
+
+    const changed = await hub.runner.loadFile('test-people', writeFile(dir, 'second.csv', csv(personRow(1), personRow(2, { surname: 'Renamed' }))));
+    expect(changed).toMatchObject({ accepted: 1, duplicates: 1 });
+  });
+
+  it('keeps every bad row with its reason and original bytes, and replays a corrected one', async () => {
+    const long = 'Longname'.repeat(375); // 3,000 characters
+    const file = writeFile(dir, 'bad.csv', [
+      BENCH_HEADER,
+      personRow(10),
+      personRow(11, { forename: 'Zoë 👩‍👧', surname: 'Ørsted' }),
+      personRow(12, { surname: long }),
+      'P13,Only,Three',
+      personRow(14, { surname: 'O"Brien' }),
+      personRow(15, { nhs_number: '9990000001' }),
+      personRow(16),
+      '',
+    ].join('\n'));
+    const report = await hub.runner.loadFile('test-people', file);
+    expect(report.status).toBe('completed');
+    expect(report.rows).toBe(7);
+    const rejects = new RejectsService(hub.feeds, hub.runner, hub.dataSource);
+    const listed = await rejects.list('test-people', {});
+    const codes = listed.flatMap((reject) => reject.reasons.map((reason) => reason.code));
+    expect(codes).toEqual(expect.arrayContaining(['INGEST.CSV_RECORD_INCONSISTENT_COLUMNS', 'INGEST.INVALID_OPENING_QUOTE']));
+    expect(report.accepted + report.rejected).toBe(7);
+    // rows 10, 11 (emoji kept), 12 (3,000 characters capped), 15 (bad NHS number nulled and flagged) and 16 are accepted
+    const persons = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => ['test-people/P11', 'test-people/P12', 'test-people/P15'].includes(m.key));
+    const byKey = new Map(persons.map((m) => [m.key, m.value as { person: { name: { familyName: string; givenNames: string[] }; identifiers: unknown[] }; qualityFlags: { code: string }[] }]));
+    expect(byKey.get('test-people/P11')!.person.name.familyName).toBe('Ørsted');
+    expect(byKey.get('test-people/P12')!.person.name.familyName!.length).toBeLessThanOrEqual(255);
+    expect(byKey.get('test-people/P15')!.person.identifiers).toEqual([]);
+    expect(byKey.get('test-people/P15')!.qualityFlags.map((flag) => flag.code)).toContain('INGEST.INVALID_NHS_NUMBER');
+    let rejectedEvents = 0;
+    for (let i = 0; i < 50 && rejectedEvents < report.rejected; i++) {
+      rejectedEvents = (await hub.read('hub.ingest.record-rejected.v1')).length;
+      if (rejectedEvents < report.rejected) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(rejectedEvents).toBe(report.rejected);
+
+    const columns = listed.find((reject) => reject.reasons.some((reason) => reason.code === 'INGEST.CSV_RECORD_INCONSISTENT_COLUMNS'))!;
+    const corrected = Object.fromEntries(BENCH_HEADER.split(',').map((column, index) => [column, personRow(13).split(',')[index]]));
+    const outcome = await rejects.replay(columns.id, corrected);
+    expect(outcome.outcome).toBe('accepted');
+    expect((await rejects.list('test-people', { status: 'corrected' })).map((reject) => reject.id)).toContain(columns.id);
+  });
+
+  it('refuses files it cannot read as declared, clearly, and applies nothing of them', async () => {
+    const latin = Buffer.concat([Buffer.from(`${BENCH_HEADER}\nP20,Ren`), Buffer.from([0xe9]), Buffer.from(`e,Smith,01/01/1990,F,,1 Road,L1 8JQ,1\n`)]);
+    const wrongEncoding = await hub.runner.loadFile('test-people', writeFile(dir, 'latin.csv', latin));
+    expect(wrongEncoding).toMatchObject({ status: 'failed', reason: { code: 'INGEST.ENCODING_MISMATCH' }, accepted: 0 });
+    const empty = await hub.runner.loadFile('test-people', writeFile(dir, 'empty.csv', ''));
+    expect(empty).toMatchObject({ status: 'failed', reason: { code: 'INGEST.EMPTY_FILE' } });
+    await expect(hub.runner.loadFile('no-such-feed', writeFile(dir, 'x.csv', csv(personRow(1))))).rejects.toMatchObject({ code: 'INGEST.UNKNOWN_FEED' });
+    await expect(hub.runner.loadFile('test-expired', writeFile(dir, 'y.csv', csv(personRow(1))))).rejects.toMatchObject({ code: 'INGEST.NO_ACTIVE_AGREEMENT' });
+    expect((await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key.startsWith('test-expired/'))).toHaveLength(0);
+  });
+
+  it('names the file, feed and field of an invalid mapping', () => {
+    const bad = mkdtempSync(join(tmpdir(), 'hub-bad-feeds-'));
+    writeFileSync(join(bad, 'broken.yaml'), 'name: broken\npartner: p\nkind: sometimes\nformat: csv\ncolumns: [a]\nkeyColumn: b\nrecords: []\n');
+    expect.assertions(3);
+    try {
+      FeedRegistry.fromDirectory(bad);
+    } catch (error) {
+      expect(error).toBeInstanceOf(FeedConfigError);
+      expect((error as Error).message).toContain('broken.yaml');
+      expect((error as Error).message).toMatch(/kind/);
+    }
+  });
+
+  it('quarantines a delivery whose header differs or whose rejects pass the threshold, and releases it on request', async () => {
+    const header = await hub.runner.loadFile('test-people', writeFile(dir, 'header.csv', `${BENCH_HEADER.replace('surname', 'last_name')}\n${personRow(30)}\n`));
+    expect(header).toMatchObject({ status: 'quarantined', reason: { code: 'INGEST.HEADER_MISMATCH' }, accepted: 0 });
+    const strictFile = writeFile(dir, 'strict.csv', csv(personRow(40), personRow(41, { nhs_number: '9990000001' }), personRow(42, { nhs_number: '9990000002' })));
+    const strict = await hub.runner.loadFile('test-strict', strictFile);
+    expect(strict).toMatchObject({ status: 'quarantined', reason: { code: 'INGEST.REJECT_RATE_EXCEEDED' } });
+    expect((await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key.startsWith('test-strict/'))).toHaveLength(0);
+    const released = await hub.runner.release(strict.load);
+    expect(released).toMatchObject({ status: 'completed', accepted: 1, rejected: 2 });
+  });
+
+  it('withdraws what a load brought when it is undone, and what a snapshot no longer holds', async () => {
+    const load = await hub.runner.loadFile('test-people', writeFile(dir, 'undo.csv', csv(personRow(50), personRow(51))));
+    const undone = await hub.runner.undo(load.load);
+    expect(undone).toMatchObject({ status: 'undone', withdrawn: 2 });
+    const withdrawals = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => ['test-people/P50', 'test-people/P51'].includes(m.key) && m.name === 'PartnerRecordWithdrawn');
+    expect(withdrawals.map((m) => (m.value as { reason: string }).reason)).toEqual(['LOAD_UNDONE', 'LOAD_UNDONE']);
+
+    await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap1.csv', csv(personRow(60), personRow(61), personRow(62))));
+    const second = await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap2.csv', csv(personRow(60), personRow(62))));
+    expect(second).toMatchObject({ duplicates: 2, withdrawn: 1 });
+    const gone = (await hub.read('hub.ingest.partner-records.v1')).filter((m) => m.key === 'test-snapshot/P61' && m.name === 'PartnerRecordWithdrawn');
+    expect((gone[0]!.value as { reason: string }).reason).toBe('MISSING_FROM_SNAPSHOT');
+  });
+
+  it('acknowledges nothing while Kafka is away, then loads the same file exactly once', async () => {
+    const file = writeFile(dir, 'kafka-away.csv', csv(personRow(70), personRow(71)));
+    hub.gate.close();
+    await expect(hub.runner.loadFile('test-people', file)).rejects.toMatchObject({ name: 'TransientError' });
+    const held = await hub.dataSource.query(`SELECT count(*)::int AS n FROM source_record WHERE feed = 'test-people' AND source_record_id IN ('P70', 'P71')`);
+    expect(held[0].n).toBe(0);
+    hub.gate.open();
+    expect(await hub.runner.loadFile('test-people', file)).toMatchObject({ status: 'completed', accepted: 2 });
+    const events = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => ['test-people/P70', 'test-people/P71'].includes(m.key));
+    expect(new Set(events.map((m) => m.eventId)).size).toBe(2);
+  });
+});
+
+describe('ingest while PostgreSQL goes away', () => {
+  it('fails the batch that writes rejects, loses nothing, and completes on the next run', async () => {
+    const first = await ingestHarness('pg-away');
+    const url = new URL(first.databaseUrl);
+    await first.close();
+    const proxy = await new TcpProxy(url.hostname, Number(url.port || 5432)).start();
+    const hub = await ingestHarness('pg-away', throughProxy(first.databaseUrl, proxy));
+    const dir = mkdtempSync(join(tmpdir(), 'hub-pg-'));
+    try {
+      const file = writeFile(dir, 'rejects.csv', csv(personRow(80), 'P81,broken,row'));
+      const original = hub.runner.applyBatch.bind(hub.runner);
+      // cut the database between publishing and recording, the moment rejects are written
+      jest.spyOn(hub.runner, 'applyBatch').mockImplementationOnce(async (...args) => {
+        const publish = (hub.runner as unknown as { publisher: { publish: (m: unknown) => Promise<void> } }).publisher;
+        const realPublish = publish.publish.bind(publish);
+        publish.publish = async (messages) => {
+          await realPublish(messages);
+          proxy.cut();
+        };
+        try {
+          return await original(...args);
+        } finally {
+          publish.publish = realPublish;
+        }
+      });
+      await expect(hub.runner.loadFile('test-people', file)).rejects.toBeDefined();
+      proxy.restore();
+      const report = await hub.runner.loadFile('test-people', file);
+      expect(report).toMatchObject({ status: 'completed', accepted: 1, rejected: 1 });
+      const stored = await hub.dataSource.query(`SELECT count(*)::int AS n FROM rejected_record WHERE feed = 'test-people'`);
+      expect(stored[0].n).toBe(1);
+    } finally {
+      await hub.close();
+      await proxy.close();
+    }
+  });
+});
+
