@@ -34,7 +34,7 @@ export default [
   },
   {
     // Tests may use the test kit wherever they live.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/bench/**/*.ts', '**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
