@@ -1,14 +1,27 @@
-import { Controller, Get, Module } from '@nestjs/common';
+import { type CanActivate, Controller, type ExecutionContext, Get, Injectable, Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ClosedByDefaultGuard } from './auth.guard';
-import { Public } from './public.decorator';
+import { AuthenticatedBy, Public } from './public.decorator';
+
+@Injectable()
+class HeaderTokenGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    return context.switchToHttp().getRequest<{ headers: Record<string, string> }>().headers['x-token'] === 'let-me-in';
+  }
+}
 
 @Controller()
 class ExampleController {
   @Get('open')
   @Public()
   open() {
+    return { ok: true };
+  }
+
+  @Get('guarded')
+  @AuthenticatedBy(HeaderTokenGuard)
+  guarded() {
     return { ok: true };
   }
 
@@ -35,6 +48,11 @@ describe(ClosedByDefaultGuard.name, () => {
   it('answers a route marked public', async () => {
     const response = await app.inject({ method: 'GET', url: '/open' });
     expect(response.statusCode).toBe(200);
+  });
+
+  it('leaves a route with its own authentication to that authentication', async () => {
+    expect((await app.inject({ method: 'GET', url: '/guarded', headers: { 'x-token': 'let-me-in' } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/guarded' })).statusCode).toBe(403);
   });
 
   it('refuses a route nobody protected, with a stable code', async () => {

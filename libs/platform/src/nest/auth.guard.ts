@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC } from './public.decorator';
+import { IS_AUTHENTICATED, IS_PUBLIC } from './public.decorator';
 
 /**
  * Global guard: every HTTP route is closed unless it is marked @Public() (health, metrics)
@@ -12,8 +12,10 @@ export class ClosedByDefaultGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    if (isPublic || context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets);
+    const hasOwnAuthentication = this.reflector.getAllAndOverride<boolean>(IS_AUTHENTICATED, targets);
+    if (isPublic || hasOwnAuthentication || context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<{ principal?: unknown }>();
     if (request.principal) return true;
     throw new UnauthorizedException({ code: 'AUTH.REQUIRED', message: 'authentication required' });

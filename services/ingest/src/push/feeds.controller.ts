@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { AuthenticatedBy } from '@hub/platform';
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { FeedRegistry, IngestError } from '../feeds/feed-registry';
 import { LoadRunner } from '../loads/load-runner';
@@ -12,7 +13,7 @@ import { OPENAPI_DOCUMENT } from './openapi';
 @ApiSecurity('api-key')
 @ApiSecurity('bearer')
 @Controller('v1')
-@UseGuards(PartnerAuthGuard)
+@AuthenticatedBy(PartnerAuthGuard)
 export class FeedsController {
   constructor(
     @Inject(FeedRegistry) private readonly feeds: FeedRegistry,

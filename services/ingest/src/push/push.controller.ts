@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Headers, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { AuthenticatedBy } from '@hub/platform';
 import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { INGEST_CONFIG, type IngestConfig } from '../ingest.config';
@@ -18,7 +19,7 @@ function idempotencyKeyOf(value: string | undefined): string {
 @ApiSecurity('api-key')
 @ApiSecurity('bearer')
 @Controller('v1/feeds/:feed/records')
-@UseGuards(PartnerAuthGuard)
+@AuthenticatedBy(PartnerAuthGuard)
 export class PushController {
   constructor(@Inject(PushService) private readonly push: PushService, @Inject(INGEST_CONFIG) private readonly config: IngestConfig) {}
 
