@@ -24,6 +24,12 @@ export interface ComparisonSpec {
   readonly defaultU: readonly number[];
   /** Exact agreement (level 1) on this field is adjusted by how common the value is. */
   readonly termFrequency?: TermFrequencyField;
+  /**
+   * m is known, not learned: national identifiers' error rates are documented, and a data set
+   * may hold no true pair where both sides carry one (two registers, one with NHS numbers), so
+   * EM would learn m from the wrong pairs.
+   */
+  readonly fixedM?: boolean;
   readonly level: (a: MatchRecord, b: MatchRecord) => number;
 }
 
@@ -232,11 +238,16 @@ function identifierLevel(scheme: IdentifierScheme, a: readonly IdentifierFeature
   return best;
 }
 
+/** Identifier schemes with a national register behind them (checked, rarely wrong). */
+const NATIONAL_SCHEMES: readonly IdentifierScheme[] = ['NHS', 'UPN', 'NI', 'PNC'];
+
 function identifier(scheme: IdentifierScheme): ComparisonSpec {
+  const national = NATIONAL_SCHEMES.includes(scheme);
   return {
     name: `identifier ${scheme}`,
     levels: ['null', 'exact', 'one character differs', 'else'],
-    defaultM: [0.9, 0.05, 0.05],
+    defaultM: national ? [0.95, 0.02, 0.03] : [0.9, 0.05, 0.05],
+    fixedM: national,
     defaultU: [0.00001, 0.0001, 0.99989],
     level: (a, b) => identifierLevel(scheme, a.identifiers, b.identifiers),
   };

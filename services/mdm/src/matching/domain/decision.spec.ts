@@ -30,4 +30,26 @@ describe('decide', () => {
     const s = score(a, b, model);
     expect(decide(s, policy)).toEqual({ outcome: 'review', reason: 'conflicting-identifier' });
   });
+
+  describe('household guard', () => {
+    const household = { family: 'skeffington', postcode: 'L3 2UA', line: '6 Hawthorn Grove', locality: 'liverpool' };
+    const peter = rec('p', { ...household, given: 'peter' });
+    const ann = rec('a', { ...household, given: 'ann' });
+    // A model in which surname and address alone would be enough to link.
+    const generous = testModel({ probabilityTwoRandomRecordsMatch: 0.2 });
+
+    it('sends two people of one household with different given names to review, not to a link', () => {
+      const s = score(peter, ann, generous);
+      expect(s.probability).toBeGreaterThan(policy.linkProbability);
+      expect(decide(s, policy)).toEqual({ outcome: 'review', reason: 'household-guard' });
+      expect(decide(s, { ...policy, householdGuard: false })).toEqual({ outcome: 'link', reason: 'score' });
+    });
+
+    it('lets a personal agreement (date of birth, identifier, e-mail) through', () => {
+      const withDob = score(rec('p', { ...household, given: 'peter', dob: '1970-01-02' }), rec('a', { ...household, given: 'ann', dob: '1970-01-02' }), generous);
+      expect(decide(withDob, policy).outcome).toBe('link');
+      const withEmail = score(rec('p', { ...household, given: 'peter', email: 'ps@x.com' }), rec('a', { ...household, given: 'ann', email: 'ps@x.com' }), generous);
+      expect(decide(withEmail, policy).outcome).toBe('link');
+    });
+  });
 });

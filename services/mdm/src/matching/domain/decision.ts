@@ -15,17 +15,25 @@ export interface DecisionPolicy {
   reviewProbability: number;
   /** Schemes whose exact agreement links on its own when the dates of birth are compatible. */
   trustedIdentifierSchemes: readonly IdentifierScheme[];
+  /**
+   * Household guard: records whose given names disagree outright link by score only when
+   * their dates of birth agree (or nearly) or a personal value (identifier, e-mail, phone) agrees. Family name and address are shared by everyone in
+   * a household, so together they can outweigh a different given name; the guard sends such
+   * pairs to review instead.
+   */
+  householdGuard: boolean;
 }
 
 export const DEFAULT_DECISION_POLICY: DecisionPolicy = {
   linkProbability: 0.9,
   reviewProbability: 0.5,
   trustedIdentifierSchemes: ['NHS'],
+  householdGuard: true,
 };
 
 export type MatchDecision =
   | { readonly outcome: 'link'; readonly reason: 'score' | 'trusted-identifier' }
-  | { readonly outcome: 'review'; readonly reason: 'score' | 'conflicting-identifier' }
+  | { readonly outcome: 'review'; readonly reason: 'score' | 'conflicting-identifier' | 'household-guard' }
   | { readonly outcome: 'new' };
 
 /** Where the comparisons the rules look at sit in a model's level vector. */
@@ -35,6 +43,8 @@ export interface DecisionLayout {
   dateOfBirth: number;
   sex: number;
   trustedIdentifiers: readonly number[];
+  /** Comparisons whose exact agreement is personal (identifiers, e-mail, phone), not household. */
+  personal: readonly number[];
 }
 
 const layoutCache = new WeakMap<readonly string[], Map<string, DecisionLayout>>();
@@ -52,6 +62,7 @@ export function decisionLayout(comparisonNames: readonly string[], policy: Decis
     dateOfBirth: at('date of birth'),
     sex: at('sex'),
     trustedIdentifiers: policy.trustedIdentifierSchemes.map((s) => at(`identifier ${s}`)).filter((i) => i >= 0),
+    personal: comparisonNames.map((name, i) => (name.startsWith('identifier ') || name === 'email' || name === 'phone' ? i : -1)).filter((i) => i >= 0),
   };
   perModel.set(cacheKey, layout);
   return layout;
@@ -63,6 +74,8 @@ const IDENTIFIER_EXACT = 1;
 const DOB_COMPATIBLE_MAX_LEVEL = 3;
 /** Name levels from "jaro-winkler >= 0.7" on count as different names. */
 const NAME_DIFFERENT_MIN_LEVEL = 7;
+/** The "else" level of a name: nothing in common. */
+const NAME_ELSE = 8;
 const SEX_DIFFERENT = 2;
 
 function levelAt(levels: ArrayLike<number>, index: number): number {
@@ -85,7 +98,16 @@ export function decideFromLevels(probability: number, levels: ArrayLike<number>,
     if (clearlyDifferent) return { outcome: 'review', reason: 'conflicting-identifier' };
     if (dobCompatible) return { outcome: 'link', reason: 'trusted-identifier' };
   }
-  if (probability >= policy.linkProbability) return { outcome: 'link', reason: 'score' };
+  if (probability >= policy.linkProbability) {
+    const dob = levelAt(levels, layout.dateOfBirth);
+    const givenDisagrees = levelAt(levels, layout.givenName) === NAME_ELSE;
+    if (policy.householdGuard && givenDisagrees && !(dob !== NULL_LEVEL && dob <= DOB_COMPATIBLE_MAX_LEVEL)) {
+      let personal = false;
+      for (const i of layout.personal) if (levels[i] === 1) personal = true;
+      if (!personal) return { outcome: 'review', reason: 'household-guard' };
+    }
+    return { outcome: 'link', reason: 'score' };
+  }
   if (probability >= policy.reviewProbability) return { outcome: 'review', reason: 'score' };
   return { outcome: 'new' };
 }

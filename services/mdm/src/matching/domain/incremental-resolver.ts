@@ -50,7 +50,7 @@ export interface MatchEdge {
   readonly a: string;
   readonly b: string;
   readonly kind: EdgeKind;
-  readonly reason: 'score' | 'trusted-identifier' | 'conflicting-identifier' | 'review-decision';
+  readonly reason: 'score' | 'trusted-identifier' | 'conflicting-identifier' | 'household-guard' | 'review-decision';
   readonly weight: number;
   readonly probability: number;
   readonly modelVersion: string;

@@ -124,7 +124,7 @@ export function expectationMaximisation(
         const levels = row.length - 1;
         return row.map((v, i) => (i === NULL_LEVEL ? 0 : Math.max(MIN_PROBABILITY, (v + SMOOTHING * 0.01) / (nonNull + SMOOTHING * 0.01 * levels))));
       });
-    const next = normalise(weighted, m);
+    const next = normalise(weighted, m).map((row, k) => (COMPARISONS[k].fixedM ? m[k] : row));
     // Non-matches among blocked pairs agree on the blocking fields far more often than random
     // pairs do; modelling them with their own u keeps EM from calling every candidate a match.
     if (options.blockedU) u = normalise(weightedNon, u);
