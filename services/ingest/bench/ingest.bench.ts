@@ -10,7 +10,7 @@ import { createKafka, createLogger, ensureTopics, openDatabase, OutboxRelay, Pla
 import { Client } from 'pg';
 import { IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
 import { FeedRegistry } from '../src/feeds/feed-registry';
-import { LoadRunner } from '../src/loads/load-runner';
+import { LoadRunner, phaseTimings } from '../src/loads/load-runner';
 import { RecordStore } from '../src/loads/record-store';
 import { KafkaPublisher } from '../src/publishing/kafka-publisher';
 import { makeBenchFile } from './make-bench-file';
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       rawCeilingMessagesPerSecond: Math.round(raw.messagesPerSecond), eventsShareOfCeiling: Number((eventsPerSecond / raw.messagesPerSecond).toFixed(2)),
       rssMiBAt10pct: mib(rssAt[0.1]), rssMiBAt50pct: mib(rssAt[0.5]), rssMiBAt100pct: mib(rssAt[1]), peakRssMiB: mib(peakRss),
       fileMiB: mib(size),
+      phaseSeconds: Object.fromEntries(Object.entries(phaseTimings).map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(1))])),
     })}\n`);
   } finally {
     clearInterval(sampler);

@@ -29,9 +29,22 @@ export interface RowOutcome {
   reasons?: RuleFailure[];
 }
 
+/** Where a load's time goes, per phase (milliseconds); the benchmark prints it. */
+export const phaseTimings: Record<'lookup' | 'map' | 'events' | 'publish' | 'commit', number> = { lookup: 0, map: 0, events: 0, publish: 0, commit: 0 };
+const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
 const emptyCounters = (): LoadCounters => ({ rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, events: 0 });
 
 export function prepare(feed: CompiledFeed, row: SourceRow): PreparedRow {
+  const mark = process.hrtime.bigint();
+  try {
+    return prepareRow(feed, row);
+  } finally {
+    phaseTimings.map += since(mark);
+  }
+}
+
+function prepareRow(feed: CompiledFeed, row: SourceRow): PreparedRow {
   if ('error' in row) return { rowNumber: row.rowNumber, raw: row.raw, mapped: { outcome: 'unparseable', code: row.error.code, message: row.error.message } };
   return { rowNumber: row.rowNumber, raw: row.raw, mapped: feed.mapRow(row.row) };
 }
@@ -60,7 +73,10 @@ export class LoadRunner {
   /** Applies one batch of prepared rows in order; returns each row's outcome. */
   async applyBatch(feed: CompiledFeed, context: RowContext, batch: readonly PreparedRow[], counters: LoadCounters, profiler?: QualityProfiler): Promise<RowOutcome[]> {
     const ids = batch.flatMap((row) => (row.mapped.outcome === 'accepted' || row.mapped.outcome === 'withdrawn' ? [row.mapped.sourceRecordId] : []));
+    let mark = process.hrtime.bigint();
     const current = await this.store.held(feed.name, ids);
+    phaseTimings.lookup += since(mark);
+    mark = process.hrtime.bigint();
     const messages: OutgoingMessage[] = [];
     const changes: RecordChange[] = [];
     const seen: string[] = [];
@@ -126,8 +142,13 @@ export class LoadRunner {
       }
     }
     next.events += messages.length + rejections.length;
+    phaseTimings.events += since(mark);
+    mark = process.hrtime.bigint();
     await this.publisher.publish(messages);
+    phaseTimings.publish += since(mark);
+    mark = process.hrtime.bigint();
     await this.store.commitBatch(feed.name, context.loadId, changes, feed.kind === 'snapshot' ? seen : [], rejections, next);
+    phaseTimings.commit += since(mark);
     Object.assign(counters, next);
     return outcomes;
   }
