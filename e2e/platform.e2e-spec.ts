@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createTestDatabase, ServiceProcess, testKafkaBrokers, testRedisUrl, testTopicPrefix } from '@hub/testkit';
 
 // The services as a user runs them: from their build, in their own processes, against the
@@ -13,6 +14,7 @@ describe('platform, end to end', () => {
       TOPIC_PREFIX: `${testTopicPrefix()}e2e.`,
       DATABASE_URL: await createTestDatabase('e2e_platform'),
       REDIS_URL: testRedisUrl(),
+      INGEST_API_KEY_SECRET: randomBytes(32).toString('hex'),
     };
   });
 

@@ -202,15 +202,32 @@ export class LoadRunner {
       const counters = emptyCounters();
       const profiler = new QualityProfiler();
       const context = this.context(feed, loadId, feed.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
+      // One batch is applied (lookups, Kafka, PostgreSQL) while the next is parsed and mapped:
+      // the waits of one overlap the CPU work of the other. Batches still start in order, each
+      // after the previous one has committed, so lookups see every earlier change.
       let batch: PreparedRow[] = [];
+      let applying: Promise<void> = Promise.resolve();
+      let failure: unknown;
+      const apply = async (rows: PreparedRow[]) => {
+        await applying;
+        if (failure) throw failure;
+        applying = this.applyBatch(feed, context, rows, counters, profiler).then(
+          () => undefined,
+          (error: unknown) => {
+            failure = error;
+          },
+        );
+      };
       for await (const row of readRows(absolute, { ...readOptions(feed), onBytes: options.onBytes })) {
         batch.push(prepare(feed, row));
         if (batch.length >= this.batchSize) {
-          await this.applyBatch(feed, context, batch, counters, profiler);
+          await apply(batch);
           batch = [];
         }
       }
-      if (batch.length) await this.applyBatch(feed, context, batch, counters, profiler);
+      if (batch.length) await apply(batch);
+      await applying;
+      if (failure) throw failure;
       if (feed.kind === 'snapshot') await this.withdrawMissing(feed, context, counters);
       await this.dataSource.query(`INSERT INTO quality_profile (load_id, feed, profile) VALUES ($1, $2, $3) ON CONFLICT (load_id) DO UPDATE SET profile = EXCLUDED.profile`, [loadId, feed.name, JSON.stringify(profiler.result())]);
       await this.setStatus(loadId, 'completed', null);
