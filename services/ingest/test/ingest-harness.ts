@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_TOPICS, decode } from '@hub/contracts';
+import { nhsCheckDigit } from '@hub/synthetic';
 import {
   createKafka, createLogger, ensureTopics, openDatabase, OutboxRelay, PlatformTables1764133200000, platformProducerConfig,
 } from '@hub/platform';
@@ -16,14 +17,12 @@ import { KafkaPublisher } from '../src/publishing/kafka-publisher';
 
 export const BENCH_HEADER = 'person_id,forename,surname,dob,sex,nhs_number,address,postcode,uprn';
 
-/** A valid NHS number from the 999 test range for index i (mod 11 check digit). */
+/** A valid NHS number from the 999 test range for index i. */
 export function nhsNumber(i: number): string {
   for (let n = i; ; n++) {
     const body = `999${String(n % 1_000_000).padStart(6, '0')}`;
-    const sum = [...body].reduce((total, digit, index) => total + Number(digit) * (10 - index), 0);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    return `${body}${check === 11 ? 0 : check}`;
+    const check = nhsCheckDigit(body);
+    if (check !== null) return `${body}${check}`;
   }
 }
 
