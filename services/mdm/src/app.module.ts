@@ -1,5 +1,12 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ServiceRuntime } from '@hub/platform';
+import { ResolutionConsumer } from './resolution/resolution.consumer';
+import { ResolutionService } from './resolution/resolution.service';
 
-/** Skeleton: health, readiness and metrics come from the platform; the mdm capability is built by its own issue. */
 @Module({})
-export class AppModule {}
+export class AppModule {
+  static forRuntime(runtime: ServiceRuntime, resolution: ResolutionService): DynamicModule {
+    void runtime;
+    return { module: AppModule, controllers: [ResolutionConsumer], providers: [{ provide: ResolutionService, useValue: resolution }] };
+  }
+}

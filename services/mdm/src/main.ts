@@ -1,7 +1,23 @@
+import { ALL_TOPICS } from '@hub/contracts';
 import { runService } from '@hub/platform';
+import { loadTables } from '@hub/synthetic';
 import { AppModule } from './app.module';
+import { MdmTables1764150000000 } from './database/mdm-tables.migration';
+import { buildNameTables } from './matching/domain';
+import { ResolutionService } from './resolution/resolution.service';
 
 process.env.SERVICE_NAME ??= 'mdm';
 process.env.HTTP_PORT ??= '3002';
 
-void runService({ appModule: () => AppModule });
+// Nickname and name-variant equivalences (ONS-derived tables shipped with the synthetic library).
+const names = buildNameTables(loadTables().names);
+
+void runService({
+  migrations: [MdmTables1764150000000],
+  topics: ALL_TOPICS.filter((topic) => topic.name === 'hub.ingest.person-observed.v1' || topic.name === 'hub.mdm.master-persons.v1'),
+  relay: true,
+  appModule: (runtime) => {
+    const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX);
+    return { module: class MdmRoot {}, imports: [AppModule.forRuntime(runtime, resolution)], providers: [{ provide: 'mdm:start', useFactory: async () => resolution.start() }] };
+  },
+});

@@ -19,7 +19,6 @@ export interface OutboxRelayOptions {
   claimEveryMs?: number;
 }
 
-const LOCK_CLASS = 0x0b0c; // the first half of the advisory-lock key pairs the outbox uses
 
 interface OutboxRow {
   id: string;
@@ -103,9 +102,12 @@ export class OutboxRelay {
       await this.lockSession.connect();
     }
     const free = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard).filter((shard) => !this.held.includes(shard));
+    // Advisory locks are per database, and services share one database with a schema each:
+    // the first half of each lock key is the schema's hash, so each service's relays compete
+    // only with each other.
     const rows: { shard: number; locked: boolean }[] = await this.lockSession.query(
-      `SELECT s AS shard, pg_try_advisory_lock($1, s) AS locked FROM unnest($2::int[]) AS s LIMIT $3`,
-      [LOCK_CLASS, free, this.maxShards - this.held.length],
+      `SELECT s AS shard, pg_try_advisory_lock(hashtext(current_schema()), s) AS locked FROM unnest($1::int[]) AS s LIMIT $2`,
+      [free, this.maxShards - this.held.length],
     );
     const claimed = rows.filter((row) => row.locked).map((row) => row.shard);
     if (claimed.length > 0) {

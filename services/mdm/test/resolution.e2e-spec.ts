@@ -1,0 +1,87 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PersonDetails } from '@hub/contracts';
+import { openDatabase, PlatformTables1764133200000 } from '@hub/platform';
+import { loadTables } from '@hub/synthetic';
+import { ServiceProcess, testKafkaBrokers, testRedisUrl } from '@hub/testkit';
+import type { DataSource } from 'typeorm';
+import { ingestHarness, type IngestHarness, personRow, BENCH_HEADER } from '../../ingest/test/ingest-harness';
+import { MdmTables1764150000000 } from '../src/database/mdm-tables.migration';
+import { buildNameTables, defaultModel, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, toMatchRecord } from '../src/matching/domain';
+
+
+// Records go in through ingest and come out of the running mdm service as master persons;
+// the masters equal what the matcher library makes of the same records in the same order,
+// also after mdm is killed with SIGKILL mid-stream and restarted.
+describe('mdm through the pipeline', () => {
+  let hub: IngestHarness;
+  let mdm: ServiceProcess;
+  let db: DataSource;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    hub = await ingestHarness('mdm-e2e');
+    env = { DATABASE_URL: hub.databaseUrl, KAFKA_BROKERS: testKafkaBrokers().join(','), TOPIC_PREFIX: hub.prefix, REDIS_URL: testRedisUrl() };
+    mdm = await ServiceProcess.start('mdm', env);
+    db = await openDatabase({ url: hub.databaseUrl, schema: 'mdm', migrations: [PlatformTables1764133200000, MdmTables1764150000000], poolSize: 2 });
+  });
+  afterAll(async () => {
+    await mdm?.stop();
+    await db?.destroy();
+    await hub?.close();
+  });
+
+  async function logged(): Promise<number> {
+    return (await db.query(`SELECT count(*)::int AS n FROM observation_log`))[0].n;
+  }
+
+  async function waitFor(count: number): Promise<void> {
+    for (let i = 0; i < 600 && (await logged()) < count; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await logged()).toBe(count);
+  }
+
+  it('resolves observations into masters equal to the library\'s for the same order, across a SIGKILL', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-mdm-'));
+    // 60 people, each seen twice (the second time with a typo or a missing NHS number), plus a withdrawal
+    const surname = (i: number) => `${['Ash', 'Birch', 'Cedar', 'Elm', 'Hazel', 'Larch', 'Maple', 'Oak', 'Rowan', 'Willow'][i % 10]}${['ford', 'ley', 'ton', 'wick', 'by', 'ham'][Math.floor(i / 10)]}`;
+    const forename = (i: number) => ['Amelia', 'Oliver', 'Isla', 'George'][i % 4]!;
+    // distinct people: their own date of birth and postcode
+    const own = (i: number) => ({ forename: forename(i), dob: `${String(1 + (i % 28)).padStart(2, '0')}/${String(1 + (i % 12)).padStart(2, '0')}/${1950 + i}`, postcode: `L${1 + (i % 20)} ${i % 9}AB` });
+    const first = Array.from({ length: 60 }, (_, i) => personRow(1000 + i, { ...own(i), surname: surname(i) }));
+    const second = Array.from({ length: 60 }, (_, i) =>
+      personRow(1000 + i, { ...own(i), person_id: `Q${i}`, surname: i % 5 === 0 ? `${surname(i)}e` : surname(i), nhs_number: i % 3 === 0 ? '' : personRow(1000 + i).split(',')[5]! }));
+    writeFileSync(join(dir, 'a.csv'), `${BENCH_HEADER}\n${first.join('\n')}\n`);
+    writeFileSync(join(dir, 'b.csv'), `${BENCH_HEADER}\n${second.join('\n')}\n`);
+    expect(await hub.runner.loadFile('test-people', join(dir, 'a.csv'))).toMatchObject({ accepted: 60 });
+    await waitFor(60);
+    mdm.kill();
+    await mdm.waitExit();
+    expect(await hub.runner.loadFile('test-people', join(dir, 'b.csv'))).toMatchObject({ accepted: 60 });
+    mdm.spawn();
+    await mdm.waitReady();
+    await waitFor(120);
+
+    // the library, fed the same records in the order mdm applied them
+    const names = buildNameTables(loadTables().names);
+    const library = new IncrementalResolver(defaultModel(), DEFAULT_RESOLVER_OPTIONS);
+    const log: { record_key: string; kind: string; source_system: string; person: PersonDetails | null }[] = await db.query(`SELECT record_key, kind, source_system, person FROM observation_log ORDER BY seq`);
+    for (const row of log) {
+      if (row.kind === 'observed') library.add(toMatchRecord(row.record_key, row.source_system, row.person!, { names }));
+      else library.withdraw(row.record_key);
+    }
+    const expected = library.snapshot().map((m) => `${m.masterId}:${[...m.records].sort().join(',')}`).sort();
+    const stored: { id: string; records: string[] }[] = await db.query(`SELECT id, records FROM master WHERE status = 'active'`);
+    expect(stored.map((m) => `${m.id}:${[...m.records].sort().join(',')}`).sort()).toEqual(expected);
+    // and the masters actually link the two sightings of most people
+    expect(stored.filter((m) => m.records.length === 2).length).toBeGreaterThanOrEqual(40);
+
+    // master events reached Kafka through the outbox
+    let events: Awaited<ReturnType<IngestHarness['read']>> = [];
+    for (let i = 0; i < 50 && events.length === 0; i++) {
+      events = await hub.read('hub.mdm.master-persons.v1');
+      if (!events.length) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(new Set(events.map((e) => e.name))).toContain('MasterPersonCreated');
+  });
+});
