@@ -39,6 +39,22 @@ async function waitForReports(files: { feed: string; name: string }[], timeoutMs
   return reports;
 }
 
+/** What mdm has made of the person observations so far (it keeps resolving in the background). */
+async function reportMasters(): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub' });
+  try {
+    await client.connect();
+    const [log] = (await client.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
+    const [masters] = (await client.query(`SELECT count(*) FILTER (WHERE status = 'active')::int AS active, count(*) FILTER (WHERE status = 'alias')::int AS aliases FROM mdm.master`)).rows;
+    process.stdout.write(`mdm: ${log.n.toLocaleString()} person observations resolved so far into ${masters.active.toLocaleString()} master persons (${masters.aliases} merged away); it goes on in the background\n`);
+  } catch {
+    process.stdout.write('mdm: no master persons yet\n');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(city, 'manifest.json'))) {
     say(`generating the synthetic city (${scale} scale)…`);
@@ -81,6 +97,7 @@ async function main(): Promise<void> {
   const sum = (key: 'rows' | 'accepted' | 'rejected') => rows.reduce((total, [, t]) => total + t[key], 0);
   process.stdout.write(`\n${rows.length} feeds, ${sum('rows').toLocaleString()} rows (${sum('accepted').toLocaleString()} accepted, ${sum('rejected').toLocaleString()} rejected) through ingest in ${Math.round((Date.now() - started) / 1000)} s\n`);
   process.stdout.write(`city: ${city} (truth files in truth/)   drop folder: ${dropDir}\n`);
+  await reportMasters();
   process.stdout.write('next: npm run feed -- profile police-offences   |   npm run feed -- rejects school-census   |   curl http://127.0.0.1:3001/health/ready\n');
 }
 
