@@ -59,6 +59,9 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 delete.topic.enable=true
+# a master person's event carries its golden record and record list: allow up to 8 MiB
+message.max.bytes=8388608
+replica.fetch.max.bytes=8388608
 log.retention.check.interval.ms=60000
 PROPS
 }

@@ -28,8 +28,12 @@ async function waitForReports(files: { feed: string; name: string }[], timeoutMs
       for (const outcome of ['.done', '.quarantined', '.failed']) {
         const report = join(dropDir, feed, outcome, `${name}.report.json`);
         if (existsSync(report)) {
-          reports.push(JSON.parse(readFileSync(report, 'utf8')));
-          pending.delete(key);
+          try {
+            reports.push(JSON.parse(readFileSync(report, 'utf8')));
+            pending.delete(key);
+          } catch {
+            // still being written by an older ingest; read it on the next round
+          }
         }
       }
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PersonDetails } from '@hub/contracts';
@@ -8,7 +8,7 @@ import { ServiceProcess, testKafkaBrokers, testRedisUrl } from '@hub/testkit';
 import type { DataSource } from 'typeorm';
 import { ingestHarness, type IngestHarness, personRow, BENCH_HEADER } from '../../ingest/test/ingest-harness';
 import { MdmTables1764150000000 } from '../src/database/mdm-tables.migration';
-import { buildNameTables, defaultModel, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, toMatchRecord } from '../src/matching/domain';
+import { buildNameTables, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, toMatchRecord } from '../src/matching/domain';
 
 
 // Records go in through ingest and come out of the running mdm service as master persons;
@@ -64,7 +64,8 @@ describe('mdm through the pipeline', () => {
 
     // the library, fed the same records in the order mdm applied them
     const names = buildNameTables(loadTables().names);
-    const library = new IncrementalResolver(defaultModel(), DEFAULT_RESOLVER_OPTIONS);
+    const shipped = JSON.parse(readFileSync(join(__dirname, '..', 'config', 'match-model.json'), 'utf8'));
+    const library = new IncrementalResolver(shipped, DEFAULT_RESOLVER_OPTIONS);
     const log: { record_key: string; kind: string; source_system: string; person: PersonDetails | null }[] = await db.query(`SELECT record_key, kind, source_system, person FROM observation_log ORDER BY seq`);
     for (const row of log) {
       if (row.kind === 'observed') library.add(toMatchRecord(row.record_key, row.source_system, row.person!, { names }));

@@ -28,6 +28,27 @@ interface OutboxRow {
   headers: Record<string, string>;
 }
 
+/** Well under the broker's message.max.bytes (8 MiB as infra/kafka runs it, 1 MiB by Kafka's default). */
+const MAX_REQUEST_BYTES = 512 * 1024;
+
+function chunksOf(rows: OutboxRow[]): OutboxRow[][] {
+  const chunks: OutboxRow[][] = [];
+  let current: OutboxRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = row.payload.length + row.message_key.length + 200;
+    if (current.length && bytes + size > MAX_REQUEST_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -124,20 +145,24 @@ export class OutboxRelay {
     );
     this.options.metrics?.outboxPending.set(rows.length);
     if (rows.length === 0) return 0;
-    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
-    for (const row of rows) {
-      const messages = byTopic.get(row.topic) ?? [];
-      messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
-      byTopic.set(row.topic, messages);
+    // Sent in chunks of at most MAX_REQUEST_BYTES, in order: a record batch larger than the
+    // broker's message.max.bytes is refused whole, and would block the shard forever.
+    for (const chunk of chunksOf(rows)) {
+      const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+      for (const row of chunk) {
+        const messages = byTopic.get(row.topic) ?? [];
+        messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
+        byTopic.set(row.topic, messages);
+      }
+      await this.producer.sendBatch({
+        acks: platformAcks,
+        compression: platformCompression,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
     }
-    await this.producer.sendBatch({
-      acks: platformAcks,
-      compression: platformCompression,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
     await this.dataSource.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
     this.options.metrics?.outboxPublished.inc(rows.length);
-    for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
     return rows.length;
   }
 

@@ -49,7 +49,9 @@ export function startDropFolder(runtime: ServiceRuntime<IngestConfig>, feeds: Fe
         mkdirSync(target, { recursive: true });
         const moved = join(target, basename(path));
         renameSync(path, moved);
-        writeFileSync(`${moved}.report.json`, `${JSON.stringify(report, null, 2)}\n`);
+        // written aside and renamed, so that a reader never sees half a report
+        writeFileSync(`${moved}.report.json.part`, `${JSON.stringify(report, null, 2)}\n`);
+        renameSync(`${moved}.report.json.part`, `${moved}.report.json`);
         logger.info({ feed, outcome: outcome.slice(1) }, 'drop-folder file handled');
         if (outcome === '.quarantined') {
           // a person releases it later with `npm run feed -- release <load>`; the load remembers the file's new place

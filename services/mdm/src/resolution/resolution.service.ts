@@ -46,6 +46,8 @@ export class ResolutionService implements MasterView {
     private readonly logger: Logger,
     private readonly names: NameTables,
     private readonly topicPrefix: string,
+    /** Used until a model is promoted in the database: the shipped one, or the defaults. */
+    private readonly fallbackModel: MatchModel = defaultModel(),
   ) {}
 
   get modelVersion(): string {
@@ -55,7 +57,7 @@ export class ResolutionService implements MasterView {
   /** Loads the promoted model (or the default one) and replays the log. */
   async start(): Promise<void> {
     const [promoted] = (await this.dataSource.query(`SELECT params FROM match_model WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC LIMIT 1`)) as { params: MatchModel }[];
-    this.model = promoted?.params ?? defaultModel();
+    this.model = promoted?.params ?? this.fallbackModel;
     await this.rebuild();
   }
 
