@@ -1,6 +1,6 @@
-import { TransientError } from '@hub/platform';
 import { IngestError } from './feeds/feed-registry';
 import { IngestErrorsFilter } from './ingest-errors.filter';
+import { KafkaUnavailableError } from './publishing/kafka-publisher';
 
 describe(IngestErrorsFilter.name, () => {
   const reply = () => {
@@ -17,7 +17,7 @@ describe(IngestErrorsFilter.name, () => {
 
   it('says Kafka is unavailable with 503 and Retry-After when the publish failed', () => {
     const { sent, host } = reply();
-    sut.catch(new TransientError('Kafka did not acknowledge the events', { cause: new Error('KafkaJSConnectionError') }), host);
+    sut.catch(new KafkaUnavailableError('Kafka did not acknowledge the events', { cause: new Error('KafkaJSConnectionError') }), host);
     expect(sent).toMatchObject({ status: 503, body: { code: 'INGEST.KAFKA_UNAVAILABLE' }, headers: { 'Retry-After': '5' } });
   });
 

@@ -3,6 +3,7 @@ import { classifyFailure, describeFailure, LOGGER, type Logger } from '@hub/plat
 import type { FastifyReply } from 'fastify';
 import { FeedConfigError } from './feeds/domain';
 import { IngestError } from './feeds/feed-registry';
+import { KafkaUnavailableError } from './publishing/kafka-publisher';
 
 /**
  * Every failure becomes `{code, message}` with a stable code. Infrastructure outages are
@@ -39,8 +40,7 @@ export class IngestErrorsFilter implements ExceptionFilter {
       return;
     }
     if (classifyFailure(error) === 'transient') {
-      const text = describeFailure(error) + describeFailure((error as { cause?: unknown }).cause);
-      const what = /kafka/i.test(text) ? 'KAFKA' : 'DATABASE';
+      const what = error instanceof KafkaUnavailableError ? 'KAFKA' : 'DATABASE';
       this.logger.warn({ error: describeFailure(error) }, `${what.toLowerCase()} unavailable`);
       void reply.status(503).header('Retry-After', '5').send({ code: `INGEST.${what}_UNAVAILABLE`, message: `${what === 'KAFKA' ? 'Kafka' : 'PostgreSQL'} is unavailable: nothing was acknowledged; retry with the same Idempotency-Key` });
       return;

@@ -132,7 +132,7 @@ describe('ingest loads, against the real Kafka and PostgreSQL', () => {
   it('acknowledges nothing while Kafka is away, then loads the same file exactly once', async () => {
     const file = writeFile(dir, 'kafka-away.csv', csv(personRow(70), personRow(71)));
     hub.gate.close();
-    await expect(hub.runner.loadFile('test-people', file)).rejects.toMatchObject({ name: 'TransientError' });
+    await expect(hub.runner.loadFile('test-people', file)).rejects.toMatchObject({ name: 'KafkaUnavailableError' });
     const held = await hub.dataSource.query(`SELECT count(*)::int AS n FROM source_record WHERE feed = 'test-people' AND source_record_id IN ('P70', 'P71')`);
     expect(held[0].n).toBe(0);
     hub.gate.open();

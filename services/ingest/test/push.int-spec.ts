@@ -16,7 +16,7 @@ describe('push while Kafka is away', () => {
   it('acknowledges nothing, keeps no receipt, and succeeds on retry with the same key', async () => {
     const push = new PushService(hub.feeds, hub.runner, hub.dataSource);
     hub.gate.close();
-    await expect(push.push('test-partner', 'test-people', 'retry-me', [record(1), record(2)])).rejects.toMatchObject({ name: 'TransientError' });
+    await expect(push.push('test-partner', 'test-people', 'retry-me', [record(1), record(2)])).rejects.toMatchObject({ name: 'KafkaUnavailableError' });
     const kept = await hub.dataSource.query(`SELECT count(*)::int AS n FROM idempotency_key WHERE key = 'retry-me'`);
     expect(kept[0].n).toBe(0);
     hub.gate.open();

@@ -2,6 +2,14 @@ import { platformAcks, platformCompression, injectTraceHeaders, TransientError }
 import type { Producer } from 'kafkajs';
 import type { OutgoingMessage } from './row-events';
 
+/** Kafka did not take the events: nothing was acknowledged, the caller may retry. */
+export class KafkaUnavailableError extends TransientError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'KafkaUnavailableError';
+  }
+}
+
 /**
  * Publishes ingest's events straight to Kafka (ingest is where records enter the hub: there
  * is no earlier state change to put in an outbox) and resolves only when every message is
@@ -19,7 +27,7 @@ export class KafkaPublisher {
       // after the broker went away mid-request; a fresh session (new producer id) does.
       await this.producer.disconnect().catch(() => undefined);
       await this.producer.connect().catch((error: unknown) => {
-        throw new TransientError('Kafka is unavailable', { cause: error });
+        throw new KafkaUnavailableError('Kafka is unavailable', { cause: error });
       });
       this.needsReconnect = false;
     }
@@ -35,7 +43,7 @@ export class KafkaPublisher {
       await this.producer.sendBatch({ acks: platformAcks, compression: platformCompression, topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list })) });
     } catch (error) {
       this.needsReconnect = true;
-      throw new TransientError('Kafka did not acknowledge the events', { cause: error });
+      throw new KafkaUnavailableError('Kafka did not acknowledge the events', { cause: error });
     }
   }
 }
