@@ -84,5 +84,9 @@ describe('mdm through the pipeline', () => {
       if (!events.length) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(new Set(events.map((e) => e.name))).toContain('MasterPersonCreated');
+
+    // no personal data in mdm's log (surnames, NHS numbers, dates of birth of the records above)
+    expect(mdm.log.length).toBeGreaterThan(500);
+    for (const value of [surname(7), surname(42), personRow(1007).split(',')[5]!, '1957-08-08', '08/08/1957']) expect(mdm.log).not.toContain(value);
   });
 });
