@@ -4,3 +4,4 @@ export { portAnswers, repoRoot } from './servers/test-servers';
 export { TcpProxy, throughProxy } from './faults/tcp-proxy';
 export { KafkaGate } from './faults/kafka-gate';
 export { ServiceProcess, freePort } from './services/service-process';
+export { withIsolatedRun, type IsolatedRun } from './bench/isolated-run';

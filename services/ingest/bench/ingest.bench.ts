@@ -5,9 +5,8 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { ALL_TOPICS } from '@hub/contracts';
-import { createKafka, createLogger, ensureTopics, openDatabase, OutboxRelay, PlatformTables1764133200000, platformProducerConfig, rawProduceCeiling } from '@hub/platform';
-import { Client } from 'pg';
+import { createLogger, openDatabase, OutboxRelay, PlatformTables1764133200000, platformProducerConfig, rawProduceCeiling } from '@hub/platform';
+import { withIsolatedRun } from '@hub/testkit';
 import { IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
 import { FeedRegistry } from '../src/feeds/feed-registry';
 import { LoadRunner, phaseTimings } from '../src/loads/load-runner';
@@ -20,9 +19,6 @@ const option = (name: string, fallback: number) => (args.includes(`--${name}`) ?
 const ROWS = option('rows', 1_000_000);
 const precheck = !args.includes('--no-precheck');
 const root = join(__dirname, '..', '..', '..');
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const run = `bench${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 async function main(): Promise<void> {
   const file = join(root, '.data', 'bench', `bench-people-${ROWS}.csv`);
@@ -32,68 +28,54 @@ async function main(): Promise<void> {
     await makeBenchFile(file, ROWS);
   }
   const logger = createLogger('bench-ingest', 'warn');
-  const kafka = createKafka({ brokers, clientId: 'bench-ingest' });
-  const prefix = `${run}.`;
-  const admin = kafka.admin();
-  await admin.connect();
-  const topics = ALL_TOPICS.filter((topic) => topic.name.startsWith('hub.ingest.')).map((topic) => ({ ...topic, name: `${prefix}${topic.name}` }));
-  await ensureTopics(admin, [...topics, { name: `${prefix}raw`, partitions: 12, retentionMs: 3600000, cleanupPolicy: 'delete' }]);
-  const pg = new Client({ connectionString: adminUrl });
-  await pg.connect();
-  const database = `hub_${run}`;
-  await pg.query(`CREATE DATABASE "${database}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  let peakRss = 0;
-  const rssAt: Record<string, number> = {};
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-  try {
-    // 1. the raw ceiling, with the values ingest will send (an encoded PersonObserved is about 420 bytes)
-    const sample = randomBytes(420);
-    const raw = await rawProduceCeiling(kafka, `${prefix}raw`, { messages: 200_000, valueAt: () => sample });
+  await withIsolatedRun('bench', async ({ prefix, databaseUrl, kafka }) => {
+    const url = new URL(databaseUrl);
+    let peakRss = 0;
+    const rssAt: Record<string, number> = {};
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+    try {
+      // 1. the raw ceiling, with the values ingest will send (an encoded PersonObserved is about 420 bytes)
+      const sample = randomBytes(420);
+      const raw = await rawProduceCeiling(kafka, `${prefix}raw`, { messages: 200_000, valueAt: () => sample });
 
-    // 2. the same machine, through ingest
-    const dataSource = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
-    const producer = kafka.producer(platformProducerConfig);
-    await producer.connect();
-    const relay = new OutboxRelay(dataSource, producer, { logger });
-    relay.start();
-    const feeds = FeedRegistry.fromDirectory();
-    const runner = new LoadRunner(feeds, new RecordStore(dataSource, prefix), new KafkaPublisher(producer, prefix), dataSource, logger, 2000);
-    const size = statSync(file).size;
-    const started = process.hrtime.bigint();
-    const report = await runner.loadFile('bench-people', file, {
-      release: !precheck,
-      onBytes: (bytes) => {
-        const share = bytes / size;
-        for (const mark of [0.1, 0.5, 1]) if (share >= mark && rssAt[mark] === undefined) rssAt[mark] = process.memoryUsage().rss;
-        if (process.stderr.isTTY) process.stderr.write(`\r${(share * 100).toFixed(0)}%   `);
-      },
-    });
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    await relay.stop();
-    await producer.disconnect();
-    await dataSource.destroy();
-    clearInterval(sampler);
-    const rowsPerSecond = report.rows / seconds;
-    const eventsPerSecond = (report.events ?? 0) / seconds;
-    const mib = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 2 ** 20));
-    process.stdout.write(`${JSON.stringify({
-      benchmark: 'ingest', rows: report.rows, accepted: report.accepted, rejected: report.rejected, events: report.events, precheck,
-      seconds: Number(seconds.toFixed(1)), rowsPerSecond: Math.round(rowsPerSecond), eventsPerSecond: Math.round(eventsPerSecond),
-      rawCeilingMessagesPerSecond: Math.round(raw.messagesPerSecond), eventsShareOfCeiling: Number((eventsPerSecond / raw.messagesPerSecond).toFixed(2)),
-      rssMiBAt10pct: mib(rssAt[0.1]), rssMiBAt50pct: mib(rssAt[0.5]), rssMiBAt100pct: mib(rssAt[1]), peakRssMiB: mib(peakRss),
-      fileMiB: mib(size),
-      phaseSeconds: Object.fromEntries(Object.entries(phaseTimings).map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(1))])),
-    })}\n`);
-  } finally {
-    clearInterval(sampler);
-    const created = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await admin.disconnect();
-    await pg.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
-    await pg.end();
-  }
+      // 2. the same machine, through ingest
+      const dataSource = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
+      const producer = kafka.producer(platformProducerConfig);
+      await producer.connect();
+      const relay = new OutboxRelay(dataSource, producer, { logger });
+      relay.start();
+      const feeds = FeedRegistry.fromDirectory();
+      const runner = new LoadRunner(feeds, new RecordStore(dataSource, prefix), new KafkaPublisher(producer, prefix), dataSource, logger, 2000);
+      const size = statSync(file).size;
+      const started = process.hrtime.bigint();
+      const report = await runner.loadFile('bench-people', file, {
+        release: !precheck,
+        onBytes: (bytes) => {
+          const share = bytes / size;
+          for (const mark of [0.1, 0.5, 1]) if (share >= mark && rssAt[mark] === undefined) rssAt[mark] = process.memoryUsage().rss;
+          if (process.stderr.isTTY) process.stderr.write(`\r${(share * 100).toFixed(0)}%   `);
+        },
+      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      await relay.stop();
+      await producer.disconnect();
+      await dataSource.destroy();
+      clearInterval(sampler);
+      const rowsPerSecond = report.rows / seconds;
+      const eventsPerSecond = (report.events ?? 0) / seconds;
+      const mib = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 2 ** 20));
+      process.stdout.write(`${JSON.stringify({
+        benchmark: 'ingest', rows: report.rows, accepted: report.accepted, rejected: report.rejected, events: report.events, precheck,
+        seconds: Number(seconds.toFixed(1)), rowsPerSecond: Math.round(rowsPerSecond), eventsPerSecond: Math.round(eventsPerSecond),
+        rawCeilingMessagesPerSecond: Math.round(raw.messagesPerSecond), eventsShareOfCeiling: Number((eventsPerSecond / raw.messagesPerSecond).toFixed(2)),
+        rssMiBAt10pct: mib(rssAt[0.1]), rssMiBAt50pct: mib(rssAt[0.5]), rssMiBAt100pct: mib(rssAt[1]), peakRssMiB: mib(peakRss),
+        fileMiB: mib(size),
+        phaseSeconds: Object.fromEntries(Object.entries(phaseTimings).map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(1))])),
+      })}\n`);
+    } finally {
+      clearInterval(sampler);
+    }
+  }, [{ name: 'raw', partitions: 12, retentionMs: 3600000, cleanupPolicy: 'delete' }]);
 }
 
 main().catch((error) => {

@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALL_TOPICS, type PersonDetails } from '@hub/contracts';
-import { createKafka, createLogger, ensureTopics, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
+import type { PersonDetails } from '@hub/contracts';
+import { createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
 import { loadTables, scoreClustering } from '@hub/synthetic';
-import { ServiceProcess } from '@hub/testkit';
+import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
 import { Client } from 'pg';
 import { IngestTables1764140000000 } from '../../ingest/src/database/ingest-tables.migration';
 import { FeedRegistry } from '../../ingest/src/feeds/feed-registry';
@@ -37,7 +37,6 @@ if (!file || !format || !(format in layouts)) {
 }
 const layout = layouts[format as keyof typeof layouts];
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function readRows(path: string): { header: string[]; rows: Record<string, string>[] } {
   const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
@@ -77,56 +76,42 @@ async function evaluateOnce(shuffle: number) {
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify(model));
 
-  const run = `linkage${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
-  const prefix = `${run}.`;
-  const kafka = createKafka({ brokers, clientId: 'linkage-eval' });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, ALL_TOPICS.filter((topic) => topic.name.startsWith('hub.')).map((topic) => ({ ...topic, name: `${prefix}${topic.name}` })));
-  const pg = new Client({ connectionString: adminUrl });
-  await pg.connect();
-  const database = `hub_${run}`;
-  await pg.query(`CREATE DATABASE "${database}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  let mdm: ServiceProcess | undefined;
-  try {
-    const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 2 });
-    const producer = kafka.producer(platformProducerConfig);
-    await producer.connect();
-    const runner = new LoadRunner(feeds, new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('linkage-eval', 'warn'));
-    const loaded = await runner.loadFile(layout.feed, delivery, { release: true });
-    await producer.disconnect();
-    await ingestDb.destroy();
-    mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MDM_MODEL_FILE: modelFile });
-    const db = new Client({ connectionString: url.toString() });
-    await db.connect();
-    for (;;) {
-      const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
-      if (n >= loaded.accepted) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+  return withIsolatedRun('linkage', async ({ prefix, databaseUrl, kafka }) => {
+    const url = new URL(databaseUrl);
+    let mdm: ServiceProcess | undefined;
+    try {
+      const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 2 });
+      const producer = kafka.producer(platformProducerConfig);
+      await producer.connect();
+      const runner = new LoadRunner(feeds, new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('linkage-eval', 'warn'));
+      const loaded = await runner.loadFile(layout.feed, delivery, { release: true });
+      await producer.disconnect();
+      await ingestDb.destroy();
+      mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MDM_MODEL_FILE: modelFile });
+      const db = new Client({ connectionString: url.toString() });
+      await db.connect();
+      for (;;) {
+        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
+        if (n >= loaded.accepted) break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const masters: { id: string; records: string[] }[] = (await db.query(`SELECT id, records FROM mdm.master WHERE status = 'active'`)).rows;
+      await db.end();
+      const masterOf = new Map<string, string>();
+      for (const master of masters) for (const key of master.records) masterOf.set(key.slice(layout.feed.length + 1), master.id);
+      const ids = [...truthOf.keys()];
+      // a record mdm never saw (rejected by ingest) counts as a master of its own
+      const score = scoreClustering(ids.map((id) => masterOf.get(id) ?? `unseen:${id}`), ids.map((id) => truthOf.get(id)!));
+      return {
+        dataset: `${format}:${file!.split('/').pop()}`, shuffle, records: ids.length, ingested: loaded.accepted,
+        truePairs: score.pairwise.truePairs, predictedPairs: score.pairwise.predictedPairs,
+        precision: Number(score.pairwise.precision.toFixed(4)), recall: Number(score.pairwise.recall.toFixed(4)), f1: Number(score.pairwise.f1.toFixed(4)),
+        pairF1: null, b3F1: Number(score.bcubed.f1.toFixed(4)), inReview: null, modelVersion: model.version, seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
+      };
+    } finally {
+      await mdm?.stop();
     }
-    const masters: { id: string; records: string[] }[] = (await db.query(`SELECT id, records FROM mdm.master WHERE status = 'active'`)).rows;
-    await db.end();
-    const masterOf = new Map<string, string>();
-    for (const master of masters) for (const key of master.records) masterOf.set(key.slice(layout.feed.length + 1), master.id);
-    const ids = [...truthOf.keys()];
-    // a record mdm never saw (rejected by ingest) counts as a master of its own
-    const score = scoreClustering(ids.map((id) => masterOf.get(id) ?? `unseen:${id}`), ids.map((id) => truthOf.get(id)!));
-    return {
-      dataset: `${format}:${file!.split('/').pop()}`, shuffle, records: ids.length, ingested: loaded.accepted,
-      truePairs: score.pairwise.truePairs, predictedPairs: score.pairwise.predictedPairs,
-      precision: Number(score.pairwise.precision.toFixed(4)), recall: Number(score.pairwise.recall.toFixed(4)), f1: Number(score.pairwise.f1.toFixed(4)),
-      pairF1: null, b3F1: Number(score.bcubed.f1.toFixed(4)), inReview: null, modelVersion: model.version, seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
-    };
-  } finally {
-    await mdm?.stop();
-    const created = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await admin.disconnect();
-    await pg.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
-    await pg.end();
-  }
+  });
 }
 
 async function main(): Promise<void> {

@@ -5,10 +5,8 @@
 // asserts nothing. Own database and topic prefix, removed after.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { ALL_TOPICS } from '@hub/contracts';
-import { createKafka, createLogger, ensureTopics, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
-import { ServiceProcess } from '@hub/testkit';
+import { createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
+import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
 import { Client } from 'pg';
 import { makeBenchFile } from '../../ingest/bench/make-bench-file';
 import { IngestTables1764140000000 } from '../../ingest/src/database/ingest-tables.migration';
@@ -21,8 +19,6 @@ const args = process.argv.slice(2);
 const ROWS = args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 200_000;
 const root = join(__dirname, '..', '..', '..');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const run = `benchmdm${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 
 async function main(): Promise<void> {
   const file = join(root, '.data', 'bench', `bench-people-${ROWS}.csv`);
@@ -30,61 +26,48 @@ async function main(): Promise<void> {
     mkdirSync(join(root, '.data', 'bench'), { recursive: true });
     await makeBenchFile(file, ROWS);
   }
-  const prefix = `${run}.`;
-  const kafka = createKafka({ brokers, clientId: 'bench-mdm' });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, ALL_TOPICS.filter((topic) => topic.name.startsWith('hub.')).map((topic) => ({ ...topic, name: `${prefix}${topic.name}` })));
-  const pg = new Client({ connectionString: adminUrl });
-  await pg.connect();
-  const database = `hub_${run}`;
-  await pg.query(`CREATE DATABASE "${database}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  let mdm: ServiceProcess | undefined;
-  try {
-    // 1. preload: every person once from bench-people
-    const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
-    const producer = kafka.producer(platformProducerConfig);
-    await producer.connect();
-    const runner = new LoadRunner(FeedRegistry.fromDirectory(), new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('bench-mdm', 'warn'), 2000);
-    process.stderr.write(`preloading ${ROWS.toLocaleString()} person observations through ingest…\n`);
-    const loaded = await runner.loadFile('bench-people', file, { release: true });
-    await producer.disconnect();
-    await ingestDb.destroy();
+  await withIsolatedRun('benchmdm', async ({ prefix, databaseUrl, kafka }) => {
+    const url = new URL(databaseUrl);
+    let mdm: ServiceProcess | undefined;
+    try {
+      // 1. preload: every person once from bench-people
+      const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
+      const producer = kafka.producer(platformProducerConfig);
+      await producer.connect();
+      const runner = new LoadRunner(FeedRegistry.fromDirectory(), new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('bench-mdm', 'warn'), 2000);
+      process.stderr.write(`preloading ${ROWS.toLocaleString()} person observations through ingest…\n`);
+      const loaded = await runner.loadFile('bench-people', file, { release: true });
+      await producer.disconnect();
+      await ingestDb.destroy();
 
-    // 2. drain them through mdm
-    const started = Date.now();
-    mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' });
-    const db = new Client({ connectionString: url.toString() });
-    await db.connect();
-    const marks: Record<string, number> = {};
-    let peakRss = 0;
-    for (;;) {
-      const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
-      const rss = Number((await (await fetch(`${mdm.url}/metrics`)).text()).match(/process_resident_memory_bytes\{[^}]*\} (\d+)/)?.[1] ?? 0);
-      peakRss = Math.max(peakRss, rss);
-      for (const share of [0.1, 0.5, 1]) if (n >= loaded.accepted * share && marks[share] === undefined) marks[share] = (Date.now() - started) / 1000;
-      if (n >= loaded.accepted) break;
-      if (process.stderr.isTTY) process.stderr.write(`\r${n.toLocaleString()} / ${loaded.accepted.toLocaleString()}   `);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // 2. drain them through mdm
+      const started = Date.now();
+      mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' });
+      const db = new Client({ connectionString: url.toString() });
+      await db.connect();
+      const marks: Record<string, number> = {};
+      let peakRss = 0;
+      for (;;) {
+        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
+        const rss = Number((await (await fetch(`${mdm.url}/metrics`)).text()).match(/process_resident_memory_bytes\{[^}]*\} (\d+)/)?.[1] ?? 0);
+        peakRss = Math.max(peakRss, rss);
+        for (const share of [0.1, 0.5, 1]) if (n >= loaded.accepted * share && marks[share] === undefined) marks[share] = (Date.now() - started) / 1000;
+        if (n >= loaded.accepted) break;
+        if (process.stderr.isTTY) process.stderr.write(`\r${n.toLocaleString()} / ${loaded.accepted.toLocaleString()}   `);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      const [{ active }] = (await db.query(`SELECT count(*)::int AS active FROM mdm.master WHERE status = 'active'`)).rows;
+      await db.end();
+      const rate = (from: number, to: number, t0: number, t1: number) => Math.round(((to - from) * loaded.accepted) / (t1 - t0));
+      process.stdout.write(`${JSON.stringify({
+        benchmark: 'mdm', observations: loaded.accepted, masters: active, seconds: marks[1],
+        observationsPerSecondTo10pct: rate(0, 0.1, 0, marks[0.1]!), observationsPerSecond10to50pct: rate(0.1, 0.5, marks[0.1]!, marks[0.5]!), observationsPerSecond50to100pct: rate(0.5, 1, marks[0.5]!, marks[1]!),
+        overallPerSecond: Math.round(loaded.accepted / marks[1]!), peakRssMiB: Math.round(peakRss / 2 ** 20), note: 'includes the service start (replay of an empty log, model load)',
+      })}\n`);
+    } finally {
+      await mdm?.stop();
     }
-    const [{ active }] = (await db.query(`SELECT count(*)::int AS active FROM mdm.master WHERE status = 'active'`)).rows;
-    await db.end();
-    const rate = (from: number, to: number, t0: number, t1: number) => Math.round(((to - from) * loaded.accepted) / (t1 - t0));
-    process.stdout.write(`${JSON.stringify({
-      benchmark: 'mdm', observations: loaded.accepted, masters: active, seconds: marks[1],
-      observationsPerSecondTo10pct: rate(0, 0.1, 0, marks[0.1]!), observationsPerSecond10to50pct: rate(0.1, 0.5, marks[0.1]!, marks[0.5]!), observationsPerSecond50to100pct: rate(0.5, 1, marks[0.5]!, marks[1]!),
-      overallPerSecond: Math.round(loaded.accepted / marks[1]!), peakRssMiB: Math.round(peakRss / 2 ** 20), note: 'includes the service start (replay of an empty log, model load)',
-    })}\n`);
-  } finally {
-    await mdm?.stop();
-    const created = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await admin.disconnect();
-    await pg.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
-    await pg.end();
-  }
+  });
 }
 
 main().catch((error) => {
