@@ -1,7 +1,7 @@
 // `npm run stack:up | stack:down | stack:status`: runs the whole hub on this machine without
 // Docker: the project's Kafka broker, then every service from its build, in the background,
 // with logs in .run/logs and process ids in .run/pids. `up` returns once all are healthy.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,7 +125,7 @@ async function status() {
     const state = pid ? await health(service.port) : { ready: false, body: { status: 'stopped' } };
     rows.push({ service: service.name, pid: pid ?? '-', url: `http://127.0.0.1:${service.port}`, status: state.body.status, checks: Object.entries(state.body.checks ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') });
   }
-  const kafka = (await import('node:child_process')).spawnSync('bash', [join(repoRoot, 'infra/kafka/kafka.sh'), 'status'], { encoding: 'utf8' }).stdout.trim();
+  const kafka = spawnSync('bash', [join(repoRoot, 'infra/kafka/kafka.sh'), 'status'], { encoding: 'utf8' }).stdout.trim();
   rows.push({ service: 'kafka', pid: kafka.split(' ')[1] ?? '-', url: 'kafka://127.0.0.1:9092', status: kafka.split(' ')[0], checks: '' });
   const widths = Object.keys(rows[0]).map((key) => Math.max(key.length, ...rows.map((row) => String(row[key]).length)));
   const line = (values) => values.map((value, i) => String(value).padEnd(widths[i])).join('  ');

@@ -25,6 +25,6 @@ void runService({
   relay: true,
   appModule: (runtime) => {
     const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, shippedModel);
-    return { module: class MdmRoot {}, imports: [AppModule.forRuntime(runtime, resolution)], providers: [{ provide: 'mdm:start', useFactory: async () => resolution.start() }] };
+    return { module: class MdmRoot {}, imports: [AppModule.forResolution(resolution)], providers: [{ provide: 'mdm:start', useFactory: async () => resolution.start() }] };
   },
 });

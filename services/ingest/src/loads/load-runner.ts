@@ -300,15 +300,13 @@ export class LoadRunner {
   private async headerProblem(feed: CompiledFeed, path: string): Promise<{ code: string; message: string } | undefined> {
     if (feed.format !== 'csv' || !feed.expectedColumns) return undefined;
     const header = await readCsvHeader(path, readOptions(feed));
-    {
-      const missing = feed.expectedColumns.filter((column) => !header.includes(column));
-      const unexpected = header.filter((column) => !feed.expectedColumns!.includes(column));
-      if (missing.length === 0 && unexpected.length === 0) return undefined;
-      return {
-        code: 'INGEST.HEADER_MISMATCH',
-        message: `the header differs from the feed's mapping: missing [${missing.join(', ')}], unexpected [${unexpected.map((c) => c.slice(0, 40)).join(', ')}]`,
-      };
-    }
+    const missing = feed.expectedColumns.filter((column) => !header.includes(column));
+    const unexpected = header.filter((column) => !feed.expectedColumns!.includes(column));
+    if (missing.length === 0 && unexpected.length === 0) return undefined;
+    return {
+      code: 'INGEST.HEADER_MISMATCH',
+      message: `the header differs from the feed's mapping: missing [${missing.join(', ')}], unexpected [${unexpected.map((c) => c.slice(0, 40)).join(', ')}]`,
+    };
   }
 
   private async rejectRateCheck(feed: CompiledFeed, path: string): Promise<{ code: string; message: string } | undefined> {

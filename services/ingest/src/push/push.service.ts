@@ -14,6 +14,11 @@ export interface PushReceipt {
   outcomes: { index: number; sourceRecordId: string | null; outcome: RowOutcome['outcome']; reasons?: { code: string; field: string; message: string }[] }[];
 }
 
+/** One receipt per partner and Idempotency-Key. */
+function receiptIdFor(partnerId: string, idempotencyKey: string): string {
+  return `rcpt-${createHash('sha256').update(`${partnerId}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+}
+
 /**
  * Records pushed by partner systems. A receipt is given only once every accepted record is
  * on Kafka; the same Idempotency-Key returns the same receipt, and a key reused for a
@@ -38,7 +43,7 @@ export class PushService {
     const requestHash = createHash('sha256').update(feedName).update('\n').update(JSON.stringify(records)).digest('hex');
     const earlier = await this.earlierReceipt(partnerId, idempotencyKey, requestHash);
     if (earlier) return { receipt: earlier, replayed: true };
-    const receiptId = `rcpt-${createHash('sha256').update(`${partnerId}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+    const receiptId = receiptIdFor(partnerId, idempotencyKey);
     const rows: PreparedRow[] = records.map((record, index) => {
       const raw = Buffer.from(JSON.stringify(record) ?? 'null', 'utf8');
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
@@ -54,7 +59,7 @@ export class PushService {
     const requestHash = createHash('sha256').update(`DELETE ${feedName} ${sourceRecordId}`).digest('hex');
     const earlier = await this.earlierReceipt(partnerId, idempotencyKey, requestHash);
     if (earlier) return { receipt: earlier, replayed: true };
-    const receiptId = `rcpt-${createHash('sha256').update(`${partnerId}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
+    const receiptId = receiptIdFor(partnerId, idempotencyKey);
     const row: PreparedRow = { rowNumber: 1, raw: Buffer.from(sourceRecordId, 'utf8'), mapped: { outcome: 'withdrawn', sourceRecordId, occurredAt: null } };
     return { receipt: await this.apply(feed.name, receiptId, [row], partnerId, idempotencyKey, requestHash), replayed: false };
   }
