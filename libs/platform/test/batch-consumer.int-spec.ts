@@ -8,19 +8,10 @@ import {
   BatchConsumer, OutboxRelay, PlatformMetrics, PlatformTables1764133200000, createKafka, createLogger, ensureTopics,
   injectTraceHeaders, openDatabase, platformProducerConfig, startTracing, stopTracing, tracer,
 } from '../src';
+import { until } from './helpers/until';
 import { TallyTable1764133300000, amountAdded, applyBatch, tallyChanged } from './tally/tally';
 
 const logger = createLogger('batch-consumer-test', 'silent');
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function readAll(kafka: Kafka, topic: string, count: number): Promise<{ value: Buffer; headers: Record<string, string> }[]> {
   const consumer: Consumer = kafka.consumer({ groupId: `${topic}.reader.${Date.now()}` });

@@ -31,7 +31,10 @@ export async function rawProduceCeiling(
       options.onProgress?.(sent);
     });
     sending.add(promise);
-    if (sending.size >= inFlight) await Promise.race(sending);
+    // The first send goes alone: on a topic just created a partition may still refuse a
+    // write, and kafkajs rolls back the sequence numbers of a whole failed request, which
+    // sends already queued behind it would then reuse (OUT_OF_ORDER_SEQUENCE_NUMBER).
+    if (sending.size >= inFlight || start === 0) await Promise.race(sending);
   }
   await Promise.all(sending);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

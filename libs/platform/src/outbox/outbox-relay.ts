@@ -1,10 +1,14 @@
 import type { Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { describeFailure } from '../kafka/failures';
 import { platformAcks, platformCompression } from '../kafka/producer-settings';
 import type { PlatformMetrics } from '../metrics/metrics';
+import { ensureParkedTable, parkRowSql, refusedForGoodType } from './outbox-parked';
 import { OUTBOX_SHARDS } from './outbox-writer';
+
+export { OutboxParkedTable1764150000000 } from './outbox-parked';
 
 export interface OutboxRelayOptions {
   logger: Logger;
@@ -22,6 +26,8 @@ export interface OutboxRelayOptions {
 
 interface OutboxRow {
   id: string;
+  event_type: string;
+  event_id: string;
   topic: string;
   message_key: string;
   payload: Buffer;
@@ -59,6 +65,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * with it its locks; another relay takes the shards over and starts from the oldest row
  * left, so a row may be published twice (consumers are idempotent) but never lost or
  * reordered.
+ *
+ * A row Kafka refuses for good (larger than the broker's or topic's limit) is moved to
+ * `outbox_parked` with the reason and its bytes, counted and logged as an error, and the
+ * shard goes on with the next rows, including later rows of the same key: one event is
+ * missing downstream rather than every later event of that key (see docs/architecture.md).
  */
 export class OutboxRelay {
   private lockSession: QueryRunner | undefined;
@@ -70,6 +81,8 @@ export class OutboxRelay {
   private readonly idleMs: number;
   private readonly maxShards: number;
   private readonly claimEveryMs: number;
+  private parkedTableReady = false;
+  private readonly parked: Counter<'topic' | 'reason'> | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -80,6 +93,12 @@ export class OutboxRelay {
     this.idleMs = options.idleMs ?? 50;
     this.maxShards = options.maxShards ?? OUTBOX_SHARDS;
     this.claimEveryMs = options.claimEveryMs ?? 2000;
+    const registry = options.metrics?.registry;
+    if (registry) {
+      // several relays may share one registry: the counter is registered once
+      this.parked = (registry.getSingleMetric('hub_outbox_parked_total') as Counter<'topic' | 'reason'> | undefined)
+        ?? new Counter({ name: 'hub_outbox_parked_total', help: 'Outbox rows Kafka refused for good, moved to outbox_parked', labelNames: ['topic', 'reason'], registers: [registry] });
+    }
   }
 
   get heldShards(): readonly number[] {
@@ -140,30 +159,68 @@ export class OutboxRelay {
   /** One round: read the oldest rows of our shards, publish them, delete them. */
   async publishBatch(): Promise<number> {
     const rows: OutboxRow[] = await this.dataSource.query(
-      `SELECT id, topic, message_key, payload, headers FROM outbox WHERE shard = ANY($1::smallint[]) ORDER BY id LIMIT $2`,
+      `SELECT id, topic, message_key, payload, headers, event_type, event_id FROM outbox WHERE shard = ANY($1::smallint[]) ORDER BY id LIMIT $2`,
       [this.held, this.batchSize],
     );
     this.options.metrics?.outboxPending.set(rows.length);
     if (rows.length === 0) return 0;
+    const published: string[] = [];
     // Sent in chunks of at most MAX_REQUEST_BYTES, in order: a record batch larger than the
     // broker's message.max.bytes is refused whole, and would block the shard forever.
     for (const chunk of chunksOf(rows)) {
-      const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
-      for (const row of chunk) {
-        const messages = byTopic.get(row.topic) ?? [];
-        messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
-        byTopic.set(row.topic, messages);
+      try {
+        await this.send(chunk);
+        published.push(...chunk.map((row) => row.id));
+      } catch (error) {
+        if (!refusedForGoodType(error)) throw error;
+        // Kafka will never take this chunk: send its rows one by one, in order, and park
+        // only the rows it refuses, so the rest of the shard keeps flowing.
+        for (const row of chunk) {
+          try {
+            await this.send([row]);
+            published.push(row.id);
+          } catch (rowError) {
+            const type = refusedForGoodType(rowError);
+            if (!type) throw rowError;
+            await this.park(row, type, rowError);
+          }
+        }
       }
-      await this.producer.sendBatch({
-        acks: platformAcks,
-        compression: platformCompression,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-      for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
     }
-    await this.dataSource.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
-    this.options.metrics?.outboxPublished.inc(rows.length);
+    if (published.length > 0) await this.dataSource.query(`DELETE FROM outbox WHERE id = ANY($1::bigint[])`, [published]);
+    this.options.metrics?.outboxPublished.inc(published.length);
     return rows.length;
+  }
+
+  private async send(rows: readonly OutboxRow[]): Promise<void> {
+    const byTopic = new Map<string, { key: string; value: Buffer; headers: Record<string, string> }[]>();
+    for (const row of rows) {
+      const messages = byTopic.get(row.topic) ?? [];
+      messages.push({ key: row.message_key, value: row.payload, headers: row.headers });
+      byTopic.set(row.topic, messages);
+    }
+    await this.producer.sendBatch({
+      acks: platformAcks,
+      compression: platformCompression,
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+    for (const [topic, messages] of byTopic) this.options.metrics?.produced.inc({ topic }, messages.length);
+  }
+
+  /** Moves a row Kafka refuses for good to outbox_parked, with why, in one statement. */
+  private async park(row: OutboxRow, type: string, error: unknown): Promise<void> {
+    if (!this.parkedTableReady) {
+      await ensureParkedTable((sql) => this.dataSource.query(sql));
+      this.parkedTableReady = true;
+    }
+    const reason = `${describeFailure(error)} (${row.payload.length} bytes)`;
+    await this.dataSource.query(parkRowSql, [row.id, `KAFKA.${type}`, reason]);
+    this.parked?.inc({ topic: row.topic, reason: type });
+    // ids and sizes only: the key and payload may hold personal data
+    this.options.logger.error(
+      { outboxId: row.id, topic: row.topic, eventType: row.event_type, eventId: row.event_id, bytes: row.payload.length, code: `KAFKA.${type}` },
+      'outbox message refused by Kafka for good; parked in outbox_parked, shard continues',
+    );
   }
 
   private async releaseLocks(): Promise<void> {

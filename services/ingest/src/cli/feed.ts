@@ -15,7 +15,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ALL_TOPICS } from '@hub/contracts';
 import {
-  createKafka, createLogger, ensureTopics, loadConfig, openDatabase, OutboxRelay, PlatformTables1764133200000, platformProducerConfig, serviceConfigSchema,
+  createKafka, createLogger, ensureTopics, loadConfig, openDatabase, OutboxParkedTable1764150000000, OutboxRelay, PlatformTables1764133200000, platformProducerConfig, serviceConfigSchema,
 } from '@hub/platform';
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     for (const feed of feeds.all()) print({ feed: feed.name, partner: feed.partner, kind: feed.kind, format: feed.format, encoding: feed.encoding, agreement: feed.agreement.id });
     return 0;
   }
-  const dataSource = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA ?? 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4, applicationName: 'ingest-cli' });
+  const dataSource = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA ?? 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000, OutboxParkedTable1764150000000], poolSize: 4, applicationName: 'ingest-cli' });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'ingest-cli', log: (level, message) => level === 'error' && logger.error(message) });
   const producer = kafka.producer(platformProducerConfig);
   let relay: OutboxRelay | undefined;
