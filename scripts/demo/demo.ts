@@ -49,7 +49,7 @@ async function reportMasters(): Promise<void> {
   const client = new Client({ connectionString: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/hub' });
   try {
     await client.connect();
-    const [log] = (await client.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
+    const [log] = (await client.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows;
     const [masters] = (await client.query(`SELECT count(*) FILTER (WHERE status = 'active')::int AS active, count(*) FILTER (WHERE status = 'alias')::int AS aliases FROM mdm.master`)).rows;
     process.stdout.write(`mdm: ${log.n.toLocaleString()} person observations resolved so far into ${masters.active.toLocaleString()} master persons (${masters.aliases} merged away); it goes on in the background\n`);
   } catch {

@@ -91,7 +91,7 @@ async function evaluateOnce(shuffle: number) {
       const db = new Client({ connectionString: url.toString() });
       await db.connect();
       for (;;) {
-        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
+        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows;
         if (n >= loaded.accepted) break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       const marks: Record<string, number> = {};
       let peakRss = 0;
       for (;;) {
-        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows;
+        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows;
         const rss = Number((await (await fetch(`${mdm.url}/metrics`)).text()).match(/process_resident_memory_bytes\{[^}]*\} (\d+)/)?.[1] ?? 0);
         peakRss = Math.max(peakRss, rss);
         for (const share of [0.1, 0.5, 1]) if (n >= loaded.accepted * share && marks[share] === undefined) marks[share] = (Date.now() - started) / 1000;

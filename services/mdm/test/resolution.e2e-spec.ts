@@ -7,6 +7,7 @@ import { loadTables } from '@hub/synthetic';
 import { ServiceProcess, testKafkaBrokers, testRedisUrl } from '@hub/testkit';
 import type { DataSource } from 'typeorm';
 import { ingestHarness, type IngestHarness, personRow, BENCH_HEADER } from '../../ingest/test/ingest-harness';
+import { MdmLogEntries1764160000000 } from '../src/database/mdm-log-entries.migration';
 import { MdmTables1764150000000 } from '../src/database/mdm-tables.migration';
 import { buildNameTables, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, toMatchRecord } from '../src/matching/domain';
 
@@ -24,7 +25,7 @@ describe('mdm through the pipeline', () => {
     hub = await ingestHarness('mdm-e2e');
     env = { DATABASE_URL: hub.databaseUrl, KAFKA_BROKERS: testKafkaBrokers().join(','), TOPIC_PREFIX: hub.prefix, REDIS_URL: testRedisUrl() };
     mdm = await ServiceProcess.start('mdm', env);
-    db = await openDatabase({ url: hub.databaseUrl, schema: 'mdm', migrations: [PlatformTables1764133200000, MdmTables1764150000000], poolSize: 2 });
+    db = await openDatabase({ url: hub.databaseUrl, schema: 'mdm', migrations: [PlatformTables1764133200000, MdmTables1764150000000, MdmLogEntries1764160000000], poolSize: 2 });
   });
   afterAll(async () => {
     await mdm?.stop();
@@ -33,7 +34,7 @@ describe('mdm through the pipeline', () => {
   });
 
   async function logged(): Promise<number> {
-    return (await db.query(`SELECT count(*)::int AS n FROM observation_log`))[0].n;
+    return (await db.query(`SELECT count(*)::int AS n FROM observation_log WHERE kind IN ('observed', 'withdrawn')`))[0].n;
   }
 
   async function waitFor(count: number): Promise<void> {
@@ -66,7 +67,7 @@ describe('mdm through the pipeline', () => {
     const names = buildNameTables(loadTables().names);
     const shipped = JSON.parse(readFileSync(join(__dirname, '..', 'config', 'match-model.json'), 'utf8'));
     const library = new IncrementalResolver(shipped, DEFAULT_RESOLVER_OPTIONS);
-    const log: { record_key: string; kind: string; source_system: string; person: PersonDetails | null }[] = await db.query(`SELECT record_key, kind, source_system, person FROM observation_log ORDER BY seq`);
+    const log: { record_key: string; kind: string; source_system: string; person: PersonDetails | null }[] = await db.query(`SELECT record_key, kind, source_system, person FROM observation_log WHERE kind IN ('observed', 'withdrawn') ORDER BY seq`);
     for (const row of log) {
       if (row.kind === 'observed') library.add(toMatchRecord(row.record_key, row.source_system, row.person!, { names }));
       else library.withdraw(row.record_key);

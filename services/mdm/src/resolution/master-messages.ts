@@ -2,6 +2,8 @@ import { deterministicEventId, encode, type EnvelopeInput, type GoldenRecordInpu
 import type { OutboxMessage } from '@hub/platform';
 import type { MasterEvent } from '../matching/domain';
 
+export type SplitReason = 'RECORD_WITHDRAWN' | 'RECORD_CORRECTED' | 'REVIEW_DECISION' | 'MODEL_PROMOTED';
+
 /** What the outbox needs to describe a master: its golden record and its records' refs. */
 export interface MasterView {
   golden(masterId: string): GoldenRecordInput;
@@ -26,7 +28,7 @@ function envelope(masterId: string, type: string, version: number, now: number):
 }
 
 /** Turns the resolver's events into master-person events for the outbox, keyed by master id. */
-export function masterMessages(events: readonly MasterEvent[], view: MasterView, modelVersion: string, topicPrefix: string, now: number, splitReason: 'RECORD_WITHDRAWN' | 'RECORD_CORRECTED' = 'RECORD_WITHDRAWN'): OutboxMessage[] {
+export function masterMessages(events: readonly MasterEvent[], view: MasterView, modelVersion: string, topicPrefix: string, now: number, splitReason: SplitReason = 'RECORD_WITHDRAWN'): OutboxMessage[] {
   const topic = `${topicPrefix}${TOPICS.masterPersons.name}`;
   return events.flatMap((event): OutboxMessage[] => {
     const base = (type: string) => ({ topic, key: event.masterId, aggregateType: 'master-person', eventType: type, eventId: deterministicEventId(['mdm', event.masterId, type, String(event.version)]) });

@@ -2,16 +2,14 @@ import { decode, sourceRecordKey, type PersonDetails, type PersonObserved, type 
 import { appendToOutbox, type ConsumedMessage, keepUnprocessed, type Logger, PermanentError } from '@hub/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { goldenRecord, type MemberRecord } from '../golden-record/domain';
-import {
-  defaultModel, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MasterEvent, type MatchModel, type NameTables, toMatchRecord,
-} from '../matching/domain';
-import { masterMessages, type MasterView } from './master-messages';
+import { type IncrementalResolver, type MasterEvent, type MatchModel, type MatchRecord, type NameTables } from '../matching/domain';
+import { ResolutionRefused, ResolverProjection } from './projection';
+import { masterMessages, type MasterView, type SplitReason } from './master-messages';
+import { appendToLog, hasModelEntry, type LogEntry, lockResolution, markPromoted, type MasterRow, readLog, saveMasters, storeModel } from './resolution.repository';
 
-type Observation =
-  | { kind: 'observed'; key: string; eventId: string; sourceSystem: string; sourceRecordId: string; sourceVersion: string; occurredAt: number; person: PersonDetails }
-  | { kind: 'withdrawn'; key: string; eventId: string; sourceSystem: string; sourceRecordId: string; sourceVersion: string; occurredAt: number; person: null };
+type RecordEntry = Extract<LogEntry, { key: string }>;
 
-function observationOf(message: ConsumedMessage): Observation {
+function observationOf(message: ConsumedMessage): RecordEntry {
   if (!message.value) throw new PermanentError('MDM.EMPTY_MESSAGE', 'a message without a value (tombstones are not used on this topic)');
   const decoded = decode(message.value);
   if (decoded.name === 'PersonObserved') {
@@ -26,139 +24,183 @@ function observationOf(message: ConsumedMessage): Observation {
   throw new PermanentError('MDM.UNEXPECTED_CONTRACT', `mdm does not handle ${decoded.name} on this topic`);
 }
 
+export { ResolutionRefused };
+
+export type ReviewDecision = 'must-link' | 'cannot-link';
+
 /**
- * Master persons, resolved record by record as observations stream in. The observation log
- * in PostgreSQL is the system of record; the resolver (candidate index, match graph,
- * clusters) is its projection in memory, rebuilt by replaying the log at start and after any
- * failed batch. Each batch's log entries, master rows and master events (through the outbox)
- * commit in one transaction, and the processed event ids with them.
+ * Master persons, resolved record by record as observations stream in.
  *
- * One mdm process per database for now: several processes side by side need the candidate
- * index and the clusters in PostgreSQL under locks (issue 5, not built yet).
+ * The log in PostgreSQL (observations, withdrawals, reviewers' decisions, model promotions) is
+ * the system of record, in one order for the whole installation. The resolver (candidate
+ * index, match graph, clusters) is its projection in memory. Every change takes the
+ * resolution lock, first applies what other mdm processes logged since (so the projection
+ * equals the committed state), then logs and applies its own entries and writes the masters
+ * and their events (through the outbox) in the same transaction. Two processes therefore
+ * never resolve at the same moment, and a person whose records arrive on two partitions at
+ * once cannot become two masters. After any failed transaction the projection is rebuilt from
+ * the log, because it may be ahead of what committed.
  */
 export class ResolutionService implements MasterView {
-  private resolver!: IncrementalResolver;
-  private model: MatchModel = defaultModel();
-  private readonly members = new Map<string, MemberRecord>();
+  private state!: ResolverProjection;
+  private appliedSeq = 0;
+  /** One change or catch-up at a time within this process (partitions are consumed concurrently). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly names: NameTables,
     private readonly topicPrefix: string,
-    /** Used until a model is promoted in the database: the shipped one, or the defaults. */
-    private readonly fallbackModel: MatchModel = defaultModel(),
+    /** The model the log starts with when it is new: the shipped one (or a file named in config). */
+    private readonly initialModel: MatchModel,
   ) {}
 
   get modelVersion(): string {
-    return this.model.version;
+    return this.state.model.version;
   }
 
-  /** Loads the promoted model (or the default one) and replays the log. */
+  private get resolver(): IncrementalResolver {
+    return this.state.resolver;
+  }
+
+  /** Records the initial model in a new log, then replays the log. */
   async start(): Promise<void> {
-    const [promoted] = (await this.dataSource.query(`SELECT params FROM match_model WHERE promoted_at IS NOT NULL ORDER BY promoted_at DESC LIMIT 1`)) as { params: MatchModel }[];
-    this.model = promoted?.params ?? this.fallbackModel;
-    await this.rebuild();
+    await this.dataSource.transaction(async (manager) => {
+      await lockResolution(manager);
+      if (await hasModelEntry(manager)) return;
+      await storeModel(manager, this.initialModel, { origin: 'initial model of this installation' });
+      await markPromoted(manager, this.initialModel.version);
+      await appendToLog(manager, [{ kind: 'model-promoted', version: this.initialModel.version, promotedBy: 'mdm (first start)', promotedAt: Date.now() }]);
+    });
+    await this.exclusive(() => this.rebuild());
   }
 
-  async rebuild(): Promise<void> {
+  /** Runs `work` after every change or catch-up already queued in this process. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async rebuild(): Promise<void> {
     const started = Date.now();
-    this.resolver = new IncrementalResolver(this.model, DEFAULT_RESOLVER_OPTIONS);
-    this.members.clear();
-    let after = 0;
-    let replayed = 0;
-    for (;;) {
-      const rows: { seq: string; record_key: string; kind: 'observed' | 'withdrawn'; source_system: string; source_record_id: string; occurred_at: string; person: PersonDetails | null }[] = await this.dataSource.query(
-        `SELECT seq, record_key, kind, source_system, source_record_id, occurred_at, person FROM observation_log WHERE seq > $1 ORDER BY seq LIMIT 5000`,
-        [after],
-      );
-      if (rows.length === 0) break;
-      for (const row of rows) {
-        this.apply({ kind: row.kind, key: row.record_key, sourceSystem: row.source_system, sourceRecordId: row.source_record_id, occurredAt: Number(row.occurred_at), person: row.person });
-      }
-      after = Number(rows[rows.length - 1]!.seq);
-      replayed += rows.length;
-    }
-    this.logger.info({ replayed, masters: this.resolver.snapshot().length, modelVersion: this.model.version, ms: Date.now() - started }, 'resolver rebuilt from the observation log');
+    this.state = new ResolverProjection(this.initialModel, this.names);
+    this.appliedSeq = 0;
+    const replayed = await this.catchUp(this.dataSource);
+    this.logger.info({ replayed, masters: this.resolver.snapshot().length, modelVersion: this.modelVersion, ms: Date.now() - started }, 'resolver rebuilt from the log');
   }
 
-  /** Applies one observation to the in-memory projection; returns the resolver's master events. */
-  private apply(observation: { kind: 'observed' | 'withdrawn'; key: string; sourceSystem: string; sourceRecordId: string; occurredAt: number; person: PersonDetails | null }): MasterEvent[] {
-    if (observation.kind === 'withdrawn') {
-      if (!this.members.has(observation.key)) return [];
-      this.members.delete(observation.key);
-      return this.resolver.withdraw(observation.key);
+  /** Applies what the log holds beyond this projection; returns how many entries. */
+  private async catchUp(db: DataSource | EntityManager): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const entries = await readLog(db, this.appliedSeq);
+      if (entries.length === 0) return applied;
+      for (const entry of entries) {
+        this.state.apply(entry, entry.kind === 'model-promoted' ? entry.model : undefined);
+        this.appliedSeq = entry.seq;
+      }
+      applied += entries.length;
     }
-    const person = observation.person!;
-    this.members.set(observation.key, { source: { sourceSystem: observation.sourceSystem, sourceRecordId: observation.sourceRecordId }, person, occurredAt: observation.occurredAt });
-    return [...this.resolver.add(toMatchRecord(observation.key, observation.sourceSystem, person, { names: this.names })).events];
+  }
+
+  /** Brings this process's projection up to the committed log (before answering a read). */
+  refresh(): Promise<number> {
+    return this.exclusive(() => this.catchUp(this.dataSource));
   }
 
   /** The batch handler: log, resolve, record masters, emit their events; all or nothing. */
-  async handle(messages: readonly ConsumedMessage[]): Promise<void> {
+  handle(messages: readonly ConsumedMessage[]): Promise<void> {
     const observations = messages.map(observationOf);
-    try {
-      await this.dataSource.transaction(async (manager) => {
-        const fresh = await keepUnprocessed(manager, 'mdm', observations, (o) => o.eventId);
-        if (fresh.length === 0) return;
-        await this.log(manager, fresh);
-        const events: MasterEvent[] = [];
-        for (const observation of fresh) events.push(...this.apply(observation));
-        if (events.length === 0) return;
-        await this.saveMasters(manager, events);
-        const hasCorrection = fresh.some((o) => o.kind === 'observed');
-        await appendToOutbox(manager, masterMessages(events, this, this.model.version, this.topicPrefix, Date.now(), hasCorrection ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN'));
-      });
-    } catch (error) {
-      // the projection may be ahead of what committed: rebuild it from the log before the retry
-      await this.rebuild().catch((rebuildError: unknown) => this.logger.error({ error: String(rebuildError) }, 'rebuild failed'));
-      throw error;
-    }
+    return this.change(async (manager) => {
+      const fresh = await keepUnprocessed(manager, 'mdm', observations, (o) => o.eventId);
+      if (fresh.length === 0) return { entries: [], events: [] };
+      const events: MasterEvent[] = [];
+      for (const observation of fresh) events.push(...this.state.apply(observation));
+      const splitReason: SplitReason = fresh.some((o) => o.kind === 'observed') ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN';
+      return { entries: fresh, events, splitReason };
+    }).then(() => undefined);
   }
 
-  private async log(manager: EntityManager, observations: readonly Observation[]): Promise<void> {
-    await manager.query(
-      `INSERT INTO observation_log (record_key, kind, event_id, source_system, source_record_id, source_version, occurred_at, person)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::jsonb[])`,
-      [
-        observations.map((o) => o.key), observations.map((o) => o.kind), observations.map((o) => o.eventId), observations.map((o) => o.sourceSystem),
-        observations.map((o) => o.sourceRecordId), observations.map((o) => o.sourceVersion), observations.map((o) => o.occurredAt),
-        observations.map((o) => (o.person ? JSON.stringify(o.person) : null)),
-      ],
-    );
+  /** A reviewer's must-link or cannot-link: honoured now and by every later match. */
+  decide(a: string, b: string, decision: ReviewDecision, decidedBy: string, note: string | null): Promise<MasterEvent[]> {
+    return this.change(async () => {
+      for (const key of [a, b]) {
+        if (!this.state.members.has(key)) throw new ResolutionRefused('MDM.RECORD_NOT_FOUND', `no record ${key} is held`, 404);
+      }
+      const entry: LogEntry = { kind: decision, a, b, decidedBy, note, decidedAt: Date.now() };
+      return { entries: [entry], events: this.state.apply(entry), splitReason: 'REVIEW_DECISION' };
+    });
   }
 
-  private async saveMasters(manager: EntityManager, events: readonly MasterEvent[]): Promise<void> {
+  /** Adopts a stored model: the rescoring's merges and splits go out as ordinary events. */
+  promote(model: MatchModel, promotedBy: string): Promise<MasterEvent[]> {
+    return this.change(async (manager) => {
+      if (model.version === this.modelVersion) throw new ResolutionRefused('MDM.MODEL_ALREADY_PROMOTED', `model ${model.version} is the one in use`, 409);
+      await markPromoted(manager, model.version);
+      const entry: LogEntry = { kind: 'model-promoted', version: model.version, promotedBy, promotedAt: Date.now() };
+      return { entries: [entry], events: this.state.apply(entry, model), splitReason: 'MODEL_PROMOTED' };
+    });
+  }
+
+  /**
+   * One change to the masters, under the resolution lock, after catching up with the log:
+   * the entries it logs, the masters it touches and their events commit together.
+   */
+  private change(work: (manager: EntityManager) => Promise<{ entries: readonly LogEntry[]; events: MasterEvent[]; splitReason?: SplitReason }>): Promise<MasterEvent[]> {
+    return this.exclusive(async () => {
+      let lastSeq = this.appliedSeq;
+      try {
+        const events = await this.dataSource.transaction(async (manager) => {
+          await lockResolution(manager);
+          await this.catchUp(manager);
+          const { entries, events, splitReason } = await work(manager);
+          if (entries.length === 0) return [];
+          lastSeq = await appendToLog(manager, entries);
+          if (events.length > 0) {
+            await saveMasters(manager, this.masterRows(events), this.modelVersion);
+            await appendToOutbox(manager, masterMessages(events, this, this.modelVersion, this.topicPrefix, Date.now(), splitReason));
+          }
+          return events;
+        });
+        this.appliedSeq = Math.max(this.appliedSeq, lastSeq);
+        return events;
+      } catch (error) {
+        // a refusal is decided before anything is applied: the projection is still the committed state
+        if (error instanceof ResolutionRefused) throw error;
+        // the projection may be ahead of what committed: rebuild it from the log before the retry
+        await this.rebuild().catch((rebuildError: unknown) => this.logger.error({ error: String(rebuildError) }, 'rebuild failed'));
+        throw error;
+      }
+    });
+  }
+
+  private masterRows(events: readonly MasterEvent[]): MasterRow[] {
     const touched = new Set<string>();
     for (const event of events) {
       touched.add(event.masterId);
       if (event.type === 'merged') event.mergedIds.forEach((id) => touched.add(id));
       if (event.type === 'split') event.parts.forEach((part) => touched.add(part.masterId));
     }
-    for (const id of touched) {
+    return [...touched].map((id) => {
       const survivor = this.resolver.resolve(id);
       const records = survivor === id ? this.resolver.recordsOf(id) : [];
       const status = survivor && survivor !== id ? 'alias' : records.length ? 'active' : 'retired';
-      await manager.query(
-        `INSERT INTO master (id, version, status, survivor_id, records, aliases, golden, model_version, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-         ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, survivor_id = EXCLUDED.survivor_id,
-           records = EXCLUDED.records, aliases = EXCLUDED.aliases, golden = EXCLUDED.golden, model_version = EXCLUDED.model_version, updated_at = now()`,
-        [
-          id, this.resolver.version(id), status, status === 'alias' ? survivor : null, JSON.stringify(records),
-          JSON.stringify(status === 'active' ? this.resolver.aliasesOf(id) : []), status === 'active' ? JSON.stringify(this.golden(id)) : null, this.model.version,
-        ],
-      );
-    }
+      return {
+        id, version: this.resolver.version(id), status, survivorId: status === 'alias' ? survivor! : null, records,
+        aliases: status === 'active' ? this.resolver.aliasesOf(id) : [], golden: status === 'active' ? this.golden(id) : null,
+      };
+    });
   }
 
   golden(masterId: string) {
-    const members = this.resolver.recordsOf(masterId).map((key) => this.members.get(key)).filter((member): member is MemberRecord => member !== undefined);
+    const members = this.resolver.recordsOf(masterId).map((key) => this.state.members.get(key)).filter((member): member is MemberRecord => member !== undefined);
     return members.length ? goldenRecord(members) : { person: { name: {} }, provenance: [] };
   }
 
   sourceRecords(masterId: string) {
-    return this.resolver.recordsOf(masterId).map((key) => this.members.get(key)?.source).filter((source): source is MemberRecord['source'] => source !== undefined);
+    return this.resolver.recordsOf(masterId).map((key) => this.state.members.get(key)?.source).filter((source): source is MemberRecord['source'] => source !== undefined);
   }
 
   aliases(masterId: string): string[] {
@@ -168,5 +210,52 @@ export class ResolutionService implements MasterView {
   /** Current clusters, for the pipeline-versus-library comparison and reports. */
   snapshot() {
     return this.resolver.snapshot();
+  }
+
+  // Read access for explanations, review and reports (call refresh() first).
+
+  get currentModel(): MatchModel {
+    return this.state.model;
+  }
+
+  get projection(): IncrementalResolver {
+    return this.resolver;
+  }
+
+  member(recordKey: string): MemberRecord | undefined {
+    return this.state.members.get(recordKey);
+  }
+
+  matchRecord(recordKey: string): MatchRecord | undefined {
+    return this.resolver.record(recordKey);
+  }
+
+  /** Every held record's features, for training a model without labels. */
+  matchRecords(): MatchRecord[] {
+    return [...this.state.members.keys()].map((key) => this.resolver.record(key)).filter((record): record is MatchRecord => record !== undefined);
+  }
+
+  /**
+   * What promoting `candidate` would change, without changing anything: a scratch projection
+   * of the committed log, rescored with it. Costs a replay of the log.
+   */
+  async preview(candidate: MatchModel): Promise<{ before: ReturnType<IncrementalResolver['snapshot']>; after: ReturnType<IncrementalResolver['snapshot']>; events: MasterEvent[] }> {
+    const scratch = new ResolverProjection(this.initialModel, this.names);
+    for (let after = 0; ; ) {
+      const entries = await readLog(this.dataSource, after);
+      if (entries.length === 0) break;
+      for (const entry of entries) scratch.apply(entry, entry.kind === 'model-promoted' ? entry.model : undefined);
+      after = entries[entries.length - 1]!.seq;
+    }
+    const before = scratch.resolver.snapshot();
+    const events = scratch.model.version === candidate.version ? [] : scratch.apply({ kind: 'model-promoted', version: candidate.version, promotedBy: 'preview', promotedAt: Date.now() }, candidate);
+    return { before, after: scratch.resolver.snapshot(), events };
+  }
+
+  personsOf(masterId: string): PersonDetails[] {
+    return this.resolver.recordsOf(masterId).flatMap((key) => {
+      const member = this.state.members.get(key);
+      return member ? [member.person] : [];
+    });
   }
 }

@@ -149,4 +149,40 @@ describe(IncrementalResolver.name, () => {
     const last = sut.add(rec('y', { given: 'q'.repeat(300), family: 'q'.repeat(300), email: 'same@x.com' }));
     expect(last.candidates).toBe(5);
   });
+
+  describe('rescore', () => {
+    it('changes nothing when the model gives the same decisions', () => {
+      const { sut } = resolverWith([annaDob, annaDob2, annaPostcode, annaPostcode2]);
+      const before = sut.snapshot();
+      expect(sut.rescore(testModel({ probabilityTwoRandomRecordsMatch: 1.01e-4 }))).toEqual([]);
+      expect(sut.snapshot().map((m) => m.records)).toEqual(before.map((m) => m.records));
+    });
+
+    it('merges what a more lenient model links, oldest id surviving, as ordinary merge events', () => {
+      const { sut } = resolverWith([annaDob, annaPostcode]);
+      expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));
+      const lenient = testModel({ probabilityTwoRandomRecordsMatch: 0.5 });
+      const events = sut.rescore(lenient);
+      expect(events).toEqual([expect.objectContaining({ type: 'merged', masterId: 'm-1', mergedIds: ['m-2'], reason: 'MODEL_PROMOTED' })]);
+      expect(sut.resolve('m-2')).toBe('m-1');
+      expect(sut.edgesOf('a1')[0]).toMatchObject({ modelVersion: lenient.version });
+    });
+
+    it('splits what a stricter model no longer links, and keeps a reviewer\'s must-link', () => {
+      const { sut } = resolverWith([annaDob, annaDob2, annaPostcode, annaPostcode2]);
+      expect(sut.addMustLink('c1', 'c2').ok).toBe(true);
+      const strict = testModel({ probabilityTwoRandomRecordsMatch: 1e-12 });
+      const events = sut.rescore(strict);
+      expect(events.some((e) => e.type === 'split')).toBe(true);
+      expect(sut.masterOf('a1')).not.toBe(sut.masterOf('a2'));
+      expect(sut.masterOf('c1')).toBe(sut.masterOf('c2'));
+    });
+
+    it('never merges what a reviewer said are different people', () => {
+      const { sut } = resolverWith([annaDob, annaPostcode]);
+      expect(sut.addCannotLink('a1', 'c1').ok).toBe(true);
+      expect(sut.rescore(testModel({ probabilityTwoRandomRecordsMatch: 0.5 }))).toEqual([]);
+      expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));
+    });
+  });
 });

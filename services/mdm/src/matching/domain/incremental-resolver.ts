@@ -56,7 +56,7 @@ export interface MatchEdge {
   readonly modelVersion: string;
 }
 
-export type MergeReason = 'MATCHED' | 'REVIEW_DECISION';
+export type MergeReason = 'MATCHED' | 'REVIEW_DECISION' | 'MODEL_PROMOTED';
 
 export interface SplitPart {
   readonly masterId: string;
@@ -120,9 +120,10 @@ function addTo(map: Map<string, Set<string>>, key: string, value: string): void 
 
 export class IncrementalResolver {
   private readonly options: ResolverOptions;
-  private readonly compiled: CompiledModel;
-  private readonly layout: DecisionLayout;
-  private readonly levels: Uint8Array;
+  private model: MatchModel;
+  private compiled: CompiledModel;
+  private layout: DecisionLayout;
+  private levels: Uint8Array;
   private readonly index: CandidateIndex;
   /** Arrival sequence of each present record ("oldest record" means lowest). */
   private readonly arrival = new Map<string, number>();
@@ -142,8 +143,9 @@ export class IncrementalResolver {
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly reviews = new Map<string, ReviewItem>();
 
-  constructor(private readonly model: MatchModel, options: Partial<ResolverOptions> = {}) {
+  constructor(model: MatchModel, options: Partial<ResolverOptions> = {}) {
     this.options = { ...DEFAULT_RESOLVER_OPTIONS, ...options };
+    this.model = model;
     this.compiled = compileModel(model);
     this.layout = decisionLayout(this.compiled.names, this.options.policy);
     this.levels = new Uint8Array(this.compiled.specs.length);
@@ -272,6 +274,61 @@ export class IncrementalResolver {
     const ma = this.masterOfRecord.get(a);
     if (ma === undefined || ma !== this.masterOfRecord.get(b)) return { ok: true, events: [] };
     return { ok: true, events: this.reassess(ma, []) };
+  }
+
+  /**
+   * Adopts another model. Every present record is scored again against the records that
+   * arrived before it (as if it had arrived now, under the new model); masters that no longer
+   * hold together split, and masters that a new link edge joins merge. The result is told as
+   * ordinary split and merge events, and reviewers' decisions still hold.
+   */
+  rescore(model: MatchModel): MasterEvent[] {
+    this.model = model;
+    this.compiled = compileModel(model);
+    this.layout = decisionLayout(this.compiled.names, this.options.policy);
+    this.levels = new Uint8Array(this.compiled.specs.length);
+    for (const [recordId, byOther] of this.edges) {
+      for (const [other, e] of byOther) if (e.kind !== 'must-link') byOther.delete(other);
+      if (byOther.size === 0) this.edges.delete(recordId);
+    }
+    this.reviews.clear();
+    const inArrivalOrder = this.byArrival([...this.arrival.keys()]);
+    for (const recordId of inArrivalOrder) {
+      const record = this.index.get(recordId) as MatchRecord;
+      const mine = this.arrival.get(recordId) as number;
+      const earlier = this.index.candidates(record, this.options.maxCandidates * 4).filter((c) => c.id !== recordId && (this.arrival.get(c.id) ?? Infinity) < mine);
+      for (const e of this.scoreCandidates(record, earlier.slice(0, this.options.maxCandidates))) if (e.kind !== 'must-link') this.storeEdge(e);
+    }
+    const events: MasterEvent[] = [];
+    const inCreationOrder = () => [...this.masters.keys()].sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0));
+    for (const masterId of inCreationOrder()) if (this.masters.has(masterId)) events.push(...this.reassess(masterId, []));
+    // Merges: link edges across masters, strongest first, under the same guards as a new record.
+    const crossing: MatchEdge[] = [];
+    for (const recordId of inArrivalOrder) {
+      for (const [other, e] of this.edges.get(recordId) ?? []) if (e.kind === 'link' && recordId < other) crossing.push(e);
+    }
+    crossing.sort((x, y) => y.weight - x.weight || (pairKey(x.a, x.b) < pairKey(y.a, y.b) ? -1 : 1));
+    for (const e of crossing) {
+      const ma = this.masterOfRecord.get(e.a);
+      const mb = this.masterOfRecord.get(e.b);
+      if (ma === undefined || mb === undefined || ma === mb) continue;
+      if (e.probability < this.options.mergeGuard.minBridgeProbability || this.mastersConflict([ma], [mb])) continue;
+      events.push(this.merge([ma, mb], 'MODEL_PROMOTED', e.weight));
+    }
+    for (const recordId of inArrivalOrder) {
+      for (const [other, e] of this.edges.get(recordId) ?? []) {
+        if (e.kind === 'review' && recordId < other && this.masterOfRecord.get(recordId) !== this.masterOfRecord.get(other)) {
+          const later = (this.arrival.get(recordId) ?? 0) > (this.arrival.get(other) ?? 0) ? recordId : other;
+          this.reviews.set(pairKey(recordId, other), this.reviewFor(e, later, e.reason));
+        }
+      }
+    }
+    return events;
+  }
+
+  /** A present record's features (for explanations). */
+  record(recordId: string): MatchRecord | undefined {
+    return this.index.get(recordId);
   }
 
   /** The live master an id (master or alias) stands for. */

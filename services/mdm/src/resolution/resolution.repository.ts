@@ -1,0 +1,134 @@
+import type { PersonDetails } from '@hub/contracts';
+import type { MatchModel } from '../matching/domain';
+
+/** Anything that runs SQL: the data source, or a transaction's manager. */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
+
+export type LogEntry =
+  | { kind: 'observed'; key: string; eventId: string; sourceSystem: string; sourceRecordId: string; sourceVersion: string; occurredAt: number; person: PersonDetails }
+  | { kind: 'withdrawn'; key: string; eventId: string; sourceSystem: string; sourceRecordId: string; sourceVersion: string; occurredAt: number; person: null }
+  | { kind: 'must-link' | 'cannot-link'; a: string; b: string; decidedBy: string; note: string | null; decidedAt: number }
+  | { kind: 'model-promoted'; version: string; promotedBy: string; promotedAt: number };
+
+export type ReplayedEntry = (LogEntry & { seq: number }) & { model?: MatchModel };
+
+export interface MasterRow {
+  id: string;
+  version: number;
+  status: 'active' | 'alias' | 'retired';
+  survivorId: string | null;
+  records: string[];
+  aliases: string[];
+  golden: unknown;
+}
+
+/**
+ * Held for the length of a transaction by the one mdm process that is changing masters:
+ * resolution is a single ordered history, whichever process and partition it comes from.
+ * Keyed by schema, so that separate installations in one database do not wait for each other.
+ */
+export async function lockResolution(manager: Queryable): Promise<void> {
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':mdm-resolution'))`);
+}
+
+/** Log entries after `afterSeq`, in order, a page at a time. */
+export async function readLog(db: Queryable, afterSeq: number, limit = 5000): Promise<ReplayedEntry[]> {
+  const rows: Array<{
+    seq: string; record_key: string; kind: LogEntry['kind']; event_id: string; source_system: string; source_record_id: string; source_version: string;
+    occurred_at: string; person: PersonDetails | null; detail: Record<string, unknown> | null; params: MatchModel | null;
+  }> = await db.query(
+    `SELECT l.seq, l.record_key, l.kind, l.event_id, l.source_system, l.source_record_id, l.source_version, l.occurred_at, l.person, l.detail, m.params
+       FROM observation_log l LEFT JOIN match_model m ON l.kind = 'model-promoted' AND m.version = l.detail->>'version'
+      WHERE l.seq > $1 ORDER BY l.seq LIMIT $2`,
+    [afterSeq, limit],
+  );
+  return rows.map((row): ReplayedEntry => {
+    const seq = Number(row.seq);
+    const detail = row.detail ?? {};
+    switch (row.kind) {
+      case 'observed':
+      case 'withdrawn':
+        return {
+          seq, kind: row.kind, key: row.record_key, eventId: row.event_id, sourceSystem: row.source_system, sourceRecordId: row.source_record_id,
+          sourceVersion: row.source_version, occurredAt: Number(row.occurred_at), person: row.person,
+        } as ReplayedEntry;
+      case 'must-link':
+      case 'cannot-link':
+        return { seq, kind: row.kind, a: String(detail.a), b: String(detail.b), decidedBy: String(detail.decidedBy), note: (detail.note as string | null) ?? null, decidedAt: Number(row.occurred_at) };
+      case 'model-promoted':
+        if (!row.params) throw new Error(`the log promotes model ${String(detail.version)}, which match_model does not hold`);
+        return { seq, kind: row.kind, version: String(detail.version), promotedBy: String(detail.promotedBy), promotedAt: Number(row.occurred_at), model: row.params };
+    }
+  });
+}
+
+/** Appends entries to the log; returns the highest sequence number written. */
+export async function appendToLog(manager: Queryable, entries: readonly LogEntry[]): Promise<number> {
+  const column = <T>(pick: (entry: LogEntry) => T) => entries.map(pick);
+  const isRecord = (e: LogEntry): e is Extract<LogEntry, { key: string }> => e.kind === 'observed' || e.kind === 'withdrawn';
+  const rows: Array<{ seq: string }> = await manager.query(
+    `INSERT INTO observation_log (record_key, kind, event_id, source_system, source_record_id, source_version, occurred_at, person, detail)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::jsonb[], $9::jsonb[])
+     RETURNING seq`,
+    [
+      column((e) => (isRecord(e) ? e.key : '')),
+      column((e) => e.kind),
+      column((e) => (isRecord(e) ? e.eventId : '')),
+      column((e) => (isRecord(e) ? e.sourceSystem : 'hub.mdm')),
+      column((e) => (isRecord(e) ? e.sourceRecordId : '')),
+      column((e) => (isRecord(e) ? e.sourceVersion : '')),
+      column((e) => (isRecord(e) ? e.occurredAt : e.kind === 'model-promoted' ? e.promotedAt : e.decidedAt)),
+      column((e) => (isRecord(e) && e.person ? JSON.stringify(e.person) : null)),
+      column((e) => {
+        if (e.kind === 'must-link' || e.kind === 'cannot-link') return JSON.stringify({ a: e.a, b: e.b, decidedBy: e.decidedBy, note: e.note });
+        if (e.kind === 'model-promoted') return JSON.stringify({ version: e.version, promotedBy: e.promotedBy });
+        return null;
+      }),
+    ],
+  );
+  return Math.max(0, ...rows.map((row) => Number(row.seq)));
+}
+
+/** Upserts the read view of the masters a batch touched, in one statement. */
+export async function saveMasters(manager: Queryable, rows: readonly MasterRow[], modelVersion: string): Promise<void> {
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO master (id, version, status, survivor_id, records, aliases, golden, model_version, updated_at)
+     SELECT id, version, status, survivor_id, records, aliases, golden, $8, now()
+       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::jsonb[]) AS t(id, version, status, survivor_id, records, aliases, golden)
+     ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, survivor_id = EXCLUDED.survivor_id,
+       records = EXCLUDED.records, aliases = EXCLUDED.aliases, golden = EXCLUDED.golden, model_version = EXCLUDED.model_version, updated_at = now()`,
+    [
+      rows.map((r) => r.id), rows.map((r) => r.version), rows.map((r) => r.status), rows.map((r) => r.survivorId),
+      rows.map((r) => JSON.stringify(r.records)), rows.map((r) => JSON.stringify(r.aliases)), rows.map((r) => (r.golden === null ? null : JSON.stringify(r.golden))),
+      modelVersion,
+    ],
+  );
+}
+
+export async function storeModel(db: Queryable, model: MatchModel, summary: unknown): Promise<void> {
+  await db.query(`INSERT INTO match_model (version, params, summary) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING`, [model.version, JSON.stringify(model), JSON.stringify(summary)]);
+}
+
+export async function markPromoted(manager: Queryable, version: string): Promise<void> {
+  await manager.query(`UPDATE match_model SET promoted_at = now() WHERE version = $1`, [version]);
+}
+
+export async function findModel(db: Queryable, version: string): Promise<MatchModel | undefined> {
+  const [row] = (await db.query(`SELECT params FROM match_model WHERE version = $1`, [version])) as { params: MatchModel }[];
+  return row?.params;
+}
+
+export async function listModels(db: Queryable): Promise<Array<{ version: string; createdAt: string; promotedAt: string | null; summary: unknown }>> {
+  const rows: Array<{ version: string; created_at: Date; promoted_at: Date | null; summary: unknown }> = await db.query(
+    `SELECT version, created_at, promoted_at, summary FROM match_model ORDER BY created_at DESC`,
+  );
+  return rows.map((r) => ({ version: r.version, createdAt: r.created_at.toISOString(), promotedAt: r.promoted_at?.toISOString() ?? null, summary: r.summary }));
+}
+
+export async function hasModelEntry(manager: Queryable): Promise<boolean> {
+  const rows: unknown[] = await manager.query(`SELECT 1 FROM observation_log WHERE kind = 'model-promoted' LIMIT 1`);
+  return rows.length > 0;
+}
