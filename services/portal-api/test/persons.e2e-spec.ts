@@ -131,7 +131,7 @@ describe('portal-api, end to end', () => {
     await waitUntil('the split', async () => (await statusOf('m-2')) === 'active');
     const revived = await get('/v1/persons/m-2', reader);
     expect(revived.status).toBe(200);
-    const body = await revived.json();
+    const body = (await revived.json()) as { resolvedFrom?: string };
     expect(body).toMatchObject({ id: 'm-2', version: 3, person: { name: { givenNames: ['Adeline'] } }, sourceRecords: [{ sourceRecordId: 'A2' }] });
     expect(body.resolvedFrom).toBeUndefined();
     expect(await (await get('/v1/persons/m-1', reader)).json()).toMatchObject({ id: 'm-1', version: 3, aliases: [], sourceRecords: [{ sourceRecordId: 'A1' }] });
@@ -233,7 +233,7 @@ describe('portal-api, end to end', () => {
   });
 
   it('serves its OpenAPI document to authenticated callers', async () => {
-    const document = await (await get('/v1/openapi.json', reader)).json();
+    const document = (await (await get('/v1/openapi.json', reader)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/persons', '/v1/persons/{id}', '/v1/persons/{id}/explanation', '/v1/pairs/explanation', '/v1/review', '/v1/review/decisions', '/v1/reports/suspects', '/v1/reports/match-rate', '/v1/audit']));
   });
 
