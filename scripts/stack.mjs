@@ -57,6 +57,11 @@ function environmentFor(service) {
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     INGEST_API_KEY_SECRET: process.env.INGEST_API_KEY_SECRET ?? localSecret('ingest-api-key-secret'),
     INGEST_DROP_DIR: process.env.INGEST_DROP_DIR ?? join(runDir, 'drop'),
+    // mdm's internal API and its one caller, portal-api, share this token
+    MDM_SERVICE_TOKEN: process.env.MDM_SERVICE_TOKEN ?? localSecret('mdm-service-token'),
+    // the key portal callers' bearer tokens are signed with (HS256); mint a local one with
+    // node services/portal-api/dist/cli/issue-token.js <subject> [role...]
+    PORTAL_JWT_SECRET: process.env.PORTAL_JWT_SECRET ?? localSecret('portal-jwt-secret'),
   };
 }
 
