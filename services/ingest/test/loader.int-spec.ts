@@ -152,9 +152,9 @@ describe('ingest while PostgreSQL goes away', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-pg-'));
     try {
       const file = writeFile(dir, 'rejects.csv', csv(personRow(80), 'P81,broken,row'));
-      const original = hub.runner.applyBatch.bind(hub.runner);
+      const original = hub.runner.applyBuilt.bind(hub.runner);
       // cut the database between publishing and recording, the moment rejects are written
-      jest.spyOn(hub.runner, 'applyBatch').mockImplementationOnce(async (...args) => {
+      jest.spyOn(hub.runner, 'applyBuilt').mockImplementationOnce(async (...args) => {
         const publish = (hub.runner as unknown as { publisher: { publish: (m: unknown) => Promise<void> } }).publisher;
         const realPublish = publish.publish.bind(publish);
         publish.publish = async (messages) => {

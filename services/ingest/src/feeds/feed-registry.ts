@@ -25,7 +25,11 @@ export function today(now = new Date()): string {
 export class FeedRegistry {
   private readonly feeds = new Map<string, CompiledFeed>();
 
-  constructor(compiled: CompiledFeed[]) {
+  /**
+   * `source`: the folders and day the feeds were compiled from, so that a worker thread can
+   * compile the same feeds (compiled feeds hold functions, which do not cross threads).
+   */
+  constructor(compiled: CompiledFeed[], readonly source?: { dirs: readonly string[]; date: string }) {
     for (const feed of compiled) this.feeds.set(feed.name, feed);
   }
 
@@ -44,7 +48,7 @@ export class FeedRegistry {
       }
     });
     const configs = loadFeedConfigs(parsed);
-    return new FeedRegistry(configs.map((config) => compileFeed(config, { today: date })));
+    return new FeedRegistry(configs.map((config) => compileFeed(config, { today: date })), { dirs, date });
   }
 
   names(): string[] {

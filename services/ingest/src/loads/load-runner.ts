@@ -7,11 +7,14 @@ import type { CompiledFeed } from '../feeds/domain';
 import type { MappedRow, RuleFailure } from '../feeds/domain/mapped-row';
 import { FeedRegistry, IngestError } from '../feeds/feed-registry';
 import type { KafkaPublisher } from '../publishing/kafka-publisher';
-import { acceptedRowEvents, type ObservationRef, type OutgoingMessage, recordVersion, rejectionEvent, type RowContext, withdrawalEvents } from '../publishing/row-events';
+import { type ObservationRef, type OutgoingMessage, type RowContext, withdrawalEvents } from '../publishing/row-events';
 import { QualityProfiler } from '../quality/quality-profile';
 import type { LoadReport } from './load-report';
 import { type LoadCounters, type RecordChange, RecordStore, type StoredRejection } from './record-store';
-import { DeliveryError, readCsvHeader, readRows, type SourceRow } from './source-reader';
+import type { BuildJob } from './build-job';
+import { buildInWorker, countInWorker, type WorkerBuildEvent } from './build-worker-client';
+import { buildFile, buildMapped, type BuiltRow, countFile } from './row-builder';
+import { DeliveryError, readCsvHeader } from './source-reader';
 
 export type WayIn = 'file' | 'drop' | 'api' | 'pull' | 'replay';
 
@@ -29,25 +32,18 @@ export interface RowOutcome {
   reasons?: RuleFailure[];
 }
 
-/** Where a load's time goes, per phase (milliseconds); the benchmark prints it. */
-export const phaseTimings: Record<'lookup' | 'map' | 'events' | 'publish' | 'commit', number> = { lookup: 0, map: 0, events: 0, publish: 0, commit: 0 };
+/**
+ * Where a load's main-thread time goes, per phase (milliseconds); the benchmark prints it.
+ * `build` is parsing, mapping and encoding done in this thread; `waitForBuild` is time this
+ * thread waited for the build worker's next batch.
+ */
+export const phaseTimings: Record<'lookup' | 'build' | 'waitForBuild' | 'decide' | 'publish' | 'commit', number> = { lookup: 0, build: 0, waitForBuild: 0, decide: 0, publish: 0, commit: 0 };
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 const emptyCounters = (): LoadCounters => ({ rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, events: 0 });
 
-export function prepare(feed: CompiledFeed, row: SourceRow): PreparedRow {
-  const mark = process.hrtime.bigint();
-  try {
-    return prepareRow(feed, row);
-  } finally {
-    phaseTimings.map += since(mark);
-  }
-}
-
-function prepareRow(feed: CompiledFeed, row: SourceRow): PreparedRow {
-  if ('error' in row) return { rowNumber: row.rowNumber, raw: row.raw, mapped: { outcome: 'unparseable', code: row.error.code, message: row.error.message } };
-  return { rowNumber: row.rowNumber, raw: row.raw, mapped: feed.mapRow(row.row) };
-}
+/** Whether file loads parse, map and encode in a worker thread (the default) or in this one. */
+export type BuildIn = 'worker' | 'this-thread';
 
 /**
  * Applies partner rows, however they arrived: versions each record, skips what the hub
@@ -64,6 +60,7 @@ export class LoadRunner {
     private readonly dataSource: DataSource,
     private readonly logger: Logger,
     private readonly batchSize = 1000,
+    private readonly buildIn: BuildIn = 'worker',
   ) {}
 
   context(feed: CompiledFeed, loadId: string, contentType: string): RowContext {
@@ -72,7 +69,22 @@ export class LoadRunner {
 
   /** Applies one batch of prepared rows in order; returns each row's outcome. */
   async applyBatch(feed: CompiledFeed, context: RowContext, batch: readonly PreparedRow[], counters: LoadCounters, profiler?: QualityProfiler): Promise<RowOutcome[]> {
-    const ids = batch.flatMap((row) => (row.mapped.outcome === 'accepted' || row.mapped.outcome === 'withdrawn' ? [row.mapped.sourceRecordId] : []));
+    const mark = process.hrtime.bigint();
+    const built = batch.map((row) => {
+      profiler?.observe(row.mapped);
+      return buildMapped(context, row.rowNumber, row.raw, row.mapped);
+    });
+    phaseTimings.build += since(mark);
+    return this.applyBuilt(feed, context, built, counters, profiler);
+  }
+
+  /**
+   * Applies one batch of built rows in order (see BuiltRow): decides against the held versions
+   * what is new, changed or a duplicate, publishes the events of what is new or changed, then
+   * records versions, rejects and counters. The profiler, if any, has seen the rows already.
+   */
+  async applyBuilt(feed: CompiledFeed, context: RowContext, batch: readonly BuiltRow[], counters: LoadCounters, profiler?: QualityProfiler): Promise<RowOutcome[]> {
+    const ids = batch.flatMap((row) => (row.outcome === 'rejected' ? [] : [row.sourceRecordId]));
     let mark = process.hrtime.bigint();
     const current = await this.store.held(feed.name, ids);
     phaseTimings.lookup += since(mark);
@@ -85,64 +97,56 @@ export class LoadRunner {
     const next = { ...counters };
     for (const row of batch) {
       next.rows++;
-      const mapped = row.mapped;
-      profiler?.observe(mapped);
-      switch (mapped.outcome) {
-        case 'unparseable':
+      switch (row.outcome) {
         case 'rejected': {
-          const reasons: RuleFailure[] = mapped.outcome === 'rejected' ? mapped.reasons : [{ code: mapped.code, field: 'row', message: mapped.message }];
-          const sourceRecordId = mapped.outcome === 'rejected' ? mapped.sourceRecordId : null;
-          const event = rejectionEvent(context, { sourceRecordId, rowNumber: row.rowNumber, reasons, raw: row.raw });
-          rejections.push({ rowNumber: row.rowNumber, sourceRecordId, reasons, raw: row.raw, contentType: context.contentType, event });
+          rejections.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, reasons: row.reasons, raw: row.raw, contentType: context.contentType, event: row.rejection });
           next.rejected++;
-          outcomes.push({ rowNumber: row.rowNumber, sourceRecordId, outcome: 'rejected', reasons });
+          outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'rejected', reasons: row.reasons });
           break;
         }
         case 'accepted': {
-          const version = recordVersion(mapped.sourceVersion, mapped.records);
-          const held = current.get(mapped.sourceRecordId);
-          if (held && !held.withdrawn && held.version === version) {
+          const held = current.get(row.sourceRecordId);
+          if (held && !held.withdrawn && held.version === row.version) {
             next.duplicates++;
             profiler?.duplicate();
-            seen.push(mapped.sourceRecordId);
-            outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: mapped.sourceRecordId, outcome: 'duplicate' });
+            seen.push(row.sourceRecordId);
+            outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'duplicate' });
             break;
           }
-          const produced = acceptedRowEvents(context, { sourceRecordId: mapped.sourceRecordId, version, occurredAt: mapped.occurredAt, records: mapped.records, raw: row.raw, rowNumber: row.rowNumber });
           // an observation the new version no longer yields (a person removed from a nested record) is withdrawn
-          const dropped = held && !held.withdrawn ? held.observations.filter((old) => !produced.observations.some((o) => o.topic === old.topic && o.sourceRecordId === old.sourceRecordId)) : [];
+          const dropped = held && !held.withdrawn ? held.observations.filter((old) => !row.observations.some((o) => o.topic === old.topic && o.sourceRecordId === old.sourceRecordId)) : [];
           if (dropped.length) {
-            messages.push(...withdrawalEvents(context, { sourceRecordId: mapped.sourceRecordId, version: held!.version, observations: dropped, reason: 'DELETED_AT_SOURCE' }).slice(1));
+            messages.push(...withdrawalEvents(context, { sourceRecordId: row.sourceRecordId, version: held!.version, observations: dropped, reason: 'DELETED_AT_SOURCE' }).slice(1));
           }
-          messages.push(...produced.messages);
-          changes.push({ sourceRecordId: mapped.sourceRecordId, version, observations: produced.observations, withdrawn: false });
-          current.set(mapped.sourceRecordId, { version, observations: produced.observations, withdrawn: false });
+          messages.push(...row.messages);
+          changes.push({ sourceRecordId: row.sourceRecordId, version: row.version, observations: row.observations, withdrawn: false });
+          current.set(row.sourceRecordId, { version: row.version, observations: row.observations, withdrawn: false });
           next.accepted++;
-          outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: mapped.sourceRecordId, outcome: 'accepted' });
+          outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'accepted' });
           break;
         }
         case 'withdrawn': {
-          const held = current.get(mapped.sourceRecordId);
+          const held = current.get(row.sourceRecordId);
           if (!held || held.withdrawn) {
             next.duplicates++;
-            outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: mapped.sourceRecordId, outcome: 'duplicate' });
+            outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'duplicate' });
             break;
           }
-          messages.push(...withdrawalEvents(context, { sourceRecordId: mapped.sourceRecordId, version: held.version, observations: held.observations, reason: 'DELETED_AT_SOURCE' }));
-          changes.push({ sourceRecordId: mapped.sourceRecordId, version: held.version, observations: held.observations, withdrawn: true });
-          current.set(mapped.sourceRecordId, { ...held, withdrawn: true });
+          messages.push(...withdrawalEvents(context, { sourceRecordId: row.sourceRecordId, version: held.version, observations: held.observations, reason: 'DELETED_AT_SOURCE' }));
+          changes.push({ sourceRecordId: row.sourceRecordId, version: held.version, observations: held.observations, withdrawn: true });
+          current.set(row.sourceRecordId, { ...held, withdrawn: true });
           next.withdrawn++;
-          outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: mapped.sourceRecordId, outcome: 'withdrawn' });
+          outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'withdrawn' });
           break;
         }
         default: {
-          const unknown: never = mapped;
+          const unknown: never = row;
           throw new Error(`unknown outcome ${(unknown as { outcome: string }).outcome}`);
         }
       }
     }
     next.events += messages.length + rejections.length;
-    phaseTimings.events += since(mark);
+    phaseTimings.decide += since(mark);
     mark = process.hrtime.bigint();
     await this.publisher.publish(messages);
     phaseTimings.publish += since(mark);
@@ -202,31 +206,33 @@ export class LoadRunner {
       const counters = emptyCounters();
       const profiler = new QualityProfiler();
       const context = this.context(feed, loadId, feed.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-      // One batch is applied (lookups, Kafka, PostgreSQL) while the next is parsed and mapped:
-      // the waits of one overlap the CPU work of the other. Batches still start in order, each
+      // One batch is applied (lookups, Kafka, PostgreSQL) while the next ones are parsed,
+      // mapped and encoded, in a worker thread by default. Batches still start in order, each
       // after the previous one has committed, so lookups see every earlier change.
-      let batch: PreparedRow[] = [];
       let applying: Promise<void> = Promise.resolve();
       let failure: unknown;
-      const apply = async (rows: PreparedRow[]) => {
+      const apply = async (rows: BuiltRow[]) => {
         await applying;
         if (failure) throw failure;
-        applying = this.applyBatch(feed, context, rows, counters, profiler).then(
+        applying = this.applyBuilt(feed, context, rows, counters, profiler).then(
           () => undefined,
           (error: unknown) => {
             failure = error;
           },
         );
       };
-      for await (const row of readRows(absolute, { ...readOptions(feed), onBytes: options.onBytes })) {
-        batch.push(prepare(feed, row));
-        if (batch.length >= this.batchSize) {
-          await apply(batch);
-          batch = [];
+      const built = this.build(feed, absolute, context, options.onBytes);
+      try {
+        for (let mark = process.hrtime.bigint(), next = await built.next(); !next.done; mark = process.hrtime.bigint(), next = await built.next()) {
+          phaseTimings.waitForBuild += since(mark);
+          if (next.value.kind === 'batch') await apply(next.value.rows);
+          else profiler.absorb(next.value.counts);
         }
+      } finally {
+        // stops the worker if the load ends early, and lets the batch in hand finish either way
+        await built.return(undefined);
+        await applying;
       }
-      if (batch.length) await apply(batch);
-      await applying;
       if (failure) throw failure;
       if (feed.kind === 'snapshot') await this.withdrawMissing(feed, context, counters);
       await this.dataSource.query(`INSERT INTO quality_profile (load_id, feed, profile) VALUES ($1, $2, $3) ON CONFLICT (load_id) DO UPDATE SET profile = EXCLUDED.profile`, [loadId, feed.name, JSON.stringify(profiler.result())]);
@@ -315,20 +321,32 @@ export class LoadRunner {
   }
 
   private async dryRun(feed: CompiledFeed, path: string, onBytes?: (bytes: number) => void): Promise<Omit<LoadReport, 'feed' | 'load' | 'status'>> {
-    const counts = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0 };
-    const rejectsByReason: Record<string, number> = {};
-    for await (const row of readRows(path, { ...readOptions(feed), onBytes })) {
-      counts.rows++;
-      const mapped = prepare(feed, row).mapped;
-      if (mapped.outcome === 'accepted') counts.accepted++;
-      else if (mapped.outcome === 'withdrawn') counts.withdrawn++;
-      else {
-        counts.rejected++;
-        const codes = mapped.outcome === 'rejected' ? mapped.reasons.map((r) => r.code) : [mapped.code];
-        for (const code of codes) rejectsByReason[code] = (rejectsByReason[code] ?? 0) + 1;
-      }
+    const job = this.workerJob(feed, path);
+    return job ? countInWorker(job, onBytes) : countFile(feed, path, { ...readOptions(feed), onBytes });
+  }
+
+  /** Built batches of a file, in file order, then the quality profile of its rows. */
+  private async *build(feed: CompiledFeed, path: string, context: RowContext, onBytes?: (bytes: number) => void): AsyncGenerator<WorkerBuildEvent> {
+    const job = this.workerJob(feed, path, context);
+    if (job) {
+      yield* buildInWorker(job, onBytes);
+      return;
     }
-    return { ...counts, rejectsByReason };
+    const source = buildFile(feed, context, path, { ...readOptions(feed), onBytes, batchSize: this.batchSize });
+    for (let mark = process.hrtime.bigint(), next = await source.next(); !next.done; mark = process.hrtime.bigint(), next = await source.next()) {
+      phaseTimings.build += since(mark);
+      yield next.value.kind === 'batch' ? next.value : { kind: 'profile', counts: next.value.profile.counts() };
+    }
+  }
+
+  /** The worker's job for this file, or undefined to work in this thread (asked to, or feeds not compiled from folders a worker can read). */
+  private workerJob(feed: CompiledFeed, path: string, context?: RowContext): Omit<BuildJob, 'mode'> | undefined {
+    const source = this.feeds.source;
+    if (this.buildIn !== 'worker' || !source) return undefined;
+    return {
+      feedDirs: source.dirs, date: source.date, feedName: feed.name, path, readOptions: readOptions(feed), batchSize: this.batchSize, credits: 3,
+      context: context ?? this.context(feed, 'dry-run', 'text/plain'),
+    };
   }
 
   private async setStatus(loadId: string, status: string, reason: string | null): Promise<void> {

@@ -55,6 +55,24 @@ export class QualityProfiler {
     this.profile.duplicates++;
   }
 
+  /** The raw counts, for a profiler in another thread to absorb. */
+  counts(): QualityProfile {
+    return this.profile;
+  }
+
+  /** Adds another profiler's raw counts (rows profiled where they were mapped, in a worker thread). */
+  absorb(other: QualityProfile): void {
+    this.profile.rows += other.rows;
+    this.profile.persons += other.persons;
+    this.profile.duplicates += other.duplicates;
+    for (const [key, n] of Object.entries(other.completeness)) this.profile.completeness[key] = (this.profile.completeness[key] ?? 0) + n;
+    for (const [key, n] of Object.entries(other.rejectsByReason)) this.profile.rejectsByReason[key] = (this.profile.rejectsByReason[key] ?? 0) + n;
+    for (const [field, codes] of Object.entries(other.flagged)) {
+      const target = (this.profile.flagged[field] ??= {});
+      for (const [code, n] of Object.entries(codes)) target[code] = (target[code] ?? 0) + n;
+    }
+  }
+
   result(): QualityProfile {
     const persons = Math.max(1, this.profile.persons);
     return {
