@@ -1,4 +1,4 @@
-// `npm run bench:ingest [-- --rows N] [--no-precheck]`: N synthetic records (default
+// `npm run bench:ingest [-- --rows N] [--no-precheck] [--in-thread]`: N synthetic records (default
 // 1,000,000) from a CSV file to validated Avro events on Kafka through ingest's loader, with
 // the raw produce ceiling of the platform's producer settings measured in the same run.
 // Prints figures; asserts nothing. Uses its own database and topic prefix and removes them.
@@ -18,6 +18,8 @@ const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
 const ROWS = option('rows', 1_000_000);
 const precheck = !args.includes('--no-precheck');
+// --in-thread: parse, map and encode in the main thread instead of the build worker, to compare
+const buildIn = args.includes('--in-thread') ? 'this-thread' : 'worker';
 const root = join(__dirname, '..', '..', '..');
 
 async function main(): Promise<void> {
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
       const relay = new OutboxRelay(dataSource, producer, { logger });
       relay.start();
       const feeds = FeedRegistry.fromDirectory();
-      const runner = new LoadRunner(feeds, new RecordStore(dataSource, prefix), new KafkaPublisher(producer, prefix), dataSource, logger, 2000);
+      const runner = new LoadRunner(feeds, new RecordStore(dataSource, prefix), new KafkaPublisher(producer, prefix), dataSource, logger, 2000, buildIn);
       const size = statSync(file).size;
       const started = process.hrtime.bigint();
       const report = await runner.loadFile('bench-people', file, {
@@ -65,7 +67,7 @@ async function main(): Promise<void> {
       const eventsPerSecond = (report.events ?? 0) / seconds;
       const mib = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 2 ** 20));
       process.stdout.write(`${JSON.stringify({
-        benchmark: 'ingest', rows: report.rows, accepted: report.accepted, rejected: report.rejected, events: report.events, precheck,
+        benchmark: 'ingest', buildIn, rows: report.rows, accepted: report.accepted, rejected: report.rejected, events: report.events, precheck,
         seconds: Number(seconds.toFixed(1)), rowsPerSecond: Math.round(rowsPerSecond), eventsPerSecond: Math.round(eventsPerSecond),
         rawCeilingMessagesPerSecond: Math.round(raw.messagesPerSecond), eventsShareOfCeiling: Number((eventsPerSecond / raw.messagesPerSecond).toFixed(2)),
         rssMiBAt10pct: mib(rssAt[0.1]), rssMiBAt50pct: mib(rssAt[0.5]), rssMiBAt100pct: mib(rssAt[1]), peakRssMiB: mib(peakRss),

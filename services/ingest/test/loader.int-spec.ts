@@ -152,21 +152,14 @@ describe('ingest while PostgreSQL goes away', () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-pg-'));
     try {
       const file = writeFile(dir, 'rejects.csv', csv(personRow(80), 'P81,broken,row'));
-      const original = hub.runner.applyBuilt.bind(hub.runner);
       // cut the database between publishing and recording, the moment rejects are written
-      jest.spyOn(hub.runner, 'applyBuilt').mockImplementationOnce(async (...args) => {
-        const publish = (hub.runner as unknown as { publisher: { publish: (m: unknown) => Promise<void> } }).publisher;
-        const realPublish = publish.publish.bind(publish);
-        publish.publish = async (messages) => {
-          await realPublish(messages);
-          proxy.cut();
-        };
-        try {
-          return await original(...args);
-        } finally {
-          publish.publish = realPublish;
-        }
-      });
+      const publisher = (hub.runner as unknown as { publisher: { publish: (m: unknown) => Promise<void> } }).publisher;
+      const realPublish = publisher.publish.bind(publisher);
+      publisher.publish = async (messages) => {
+        publisher.publish = realPublish;
+        await realPublish(messages);
+        proxy.cut();
+      };
       await expect(hub.runner.loadFile('test-people', file)).rejects.toBeDefined();
       proxy.restore();
       const report = await hub.runner.loadFile('test-people', file);

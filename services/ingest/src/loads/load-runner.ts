@@ -10,7 +10,7 @@ import type { KafkaPublisher } from '../publishing/kafka-publisher';
 import { type ObservationRef, type OutgoingMessage, type RowContext, withdrawalEvents } from '../publishing/row-events';
 import { QualityProfiler } from '../quality/quality-profile';
 import type { LoadReport } from './load-report';
-import { type LoadCounters, type RecordChange, RecordStore, type StoredRejection } from './record-store';
+import { type HeldRecord, type LoadCounters, type RecordChange, RecordStore, type StoredRejection } from './record-store';
 import type { BuildJob } from './build-job';
 import { buildInWorker, countInWorker, type WorkerBuildEvent } from './build-worker-client';
 import { buildFile, buildMapped, type BuiltRow, countFile } from './row-builder';
@@ -39,6 +39,18 @@ export interface RowOutcome {
  */
 export const phaseTimings: Record<'lookup' | 'build' | 'waitForBuild' | 'decide' | 'publish' | 'commit', number> = { lookup: 0, build: 0, waitForBuild: 0, decide: 0, publish: 0, commit: 0 };
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+
+interface Decided {
+  messages: OutgoingMessage[];
+  changes: RecordChange[];
+  seen: string[];
+  rejections: StoredRejection[];
+  outcomes: RowOutcome[];
+  counters: LoadCounters;
+}
+
+/** The records of a batch whose held versions matter: every row but the rejected ones. */
+const heldIds = (batch: readonly BuiltRow[]) => batch.flatMap((row) => (row.outcome === 'rejected' ? [] : [row.sourceRecordId]));
 
 const emptyCounters = (): LoadCounters => ({ rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, events: 0 });
 
@@ -84,11 +96,23 @@ export class LoadRunner {
    * records versions, rejects and counters. The profiler, if any, has seen the rows already.
    */
   async applyBuilt(feed: CompiledFeed, context: RowContext, batch: readonly BuiltRow[], counters: LoadCounters, profiler?: QualityProfiler): Promise<RowOutcome[]> {
-    const ids = batch.flatMap((row) => (row.outcome === 'rejected' ? [] : [row.sourceRecordId]));
     let mark = process.hrtime.bigint();
-    const current = await this.store.held(feed.name, ids);
+    const current = await this.store.held(feed.name, heldIds(batch));
     phaseTimings.lookup += since(mark);
+    const decided = this.decide(feed, context, batch, current, counters, profiler);
     mark = process.hrtime.bigint();
+    await this.publisher.publish(decided.messages);
+    phaseTimings.publish += since(mark);
+    mark = process.hrtime.bigint();
+    await this.commit(feed, context, decided);
+    phaseTimings.commit += since(mark);
+    Object.assign(counters, decided.counters);
+    return decided.outcomes;
+  }
+
+  /** What a batch does, given what the hub holds of its records: events to publish, changes to record, outcomes. */
+  private decide(feed: CompiledFeed, context: RowContext, batch: readonly BuiltRow[], current: Map<string, HeldRecord>, counters: LoadCounters, profiler?: QualityProfiler): Decided {
+    const mark = process.hrtime.bigint();
     const messages: OutgoingMessage[] = [];
     const changes: RecordChange[] = [];
     const seen: string[] = [];
@@ -147,14 +171,55 @@ export class LoadRunner {
     }
     next.events += messages.length + rejections.length;
     phaseTimings.decide += since(mark);
-    mark = process.hrtime.bigint();
-    await this.publisher.publish(messages);
-    phaseTimings.publish += since(mark);
-    mark = process.hrtime.bigint();
-    await this.store.commitBatch(feed.name, context.loadId, changes, feed.kind === 'snapshot' ? seen : [], rejections, next);
-    phaseTimings.commit += since(mark);
-    Object.assign(counters, next);
-    return outcomes;
+    return { messages, changes, seen: feed.kind === 'snapshot' ? seen : [], rejections, outcomes, counters: next };
+  }
+
+  private async commit(feed: CompiledFeed, context: RowContext, decided: Decided): Promise<void> {
+    await this.store.commitBatch(feed.name, context.loadId, decided.changes, decided.seen, decided.rejections, decided.counters);
+  }
+
+  /**
+   * Applies a file's batches with the database and Kafka work of neighbouring batches
+   * overlapped: a batch is published once the previous batch's events are acknowledged, and
+   * committed once its own events are acknowledged and the previous batch has committed. So
+   * every batch is still published before it is recorded, batches are recorded in order,
+   * and one key's events reach Kafka in file order; a crash leaves at most the last two
+   * batches published but unrecorded, which the next run publishes again with the same ids.
+   * Lookups may run before the previous batch has committed: the changes of batches not yet
+   * committed are held in memory and take precedence over what the lookup returns.
+   */
+  private pipeline(feed: CompiledFeed, context: RowContext, counters: LoadCounters, profiler: QualityProfiler) {
+    const uncommitted = new Map<string, { held: HeldRecord; batch: number }>();
+    let committing: Promise<void> = Promise.resolve();
+    let batches = 0;
+    return {
+      apply: async (batch: readonly BuiltRow[]): Promise<void> => {
+        const number = ++batches;
+        let mark = process.hrtime.bigint();
+        const current = await this.store.held(feed.name, heldIds(batch));
+        phaseTimings.lookup += since(mark);
+        for (const row of batch) if (row.outcome !== 'rejected' && uncommitted.has(row.sourceRecordId)) current.set(row.sourceRecordId, uncommitted.get(row.sourceRecordId)!.held);
+        const decided = this.decide(feed, context, batch, current, counters, profiler);
+        Object.assign(counters, decided.counters);
+        for (const change of decided.changes) uncommitted.set(change.sourceRecordId, { held: { version: change.version, observations: change.observations, withdrawn: change.withdrawn }, batch: number });
+        mark = process.hrtime.bigint();
+        await this.publisher.publish(decided.messages);
+        phaseTimings.publish += since(mark);
+        mark = process.hrtime.bigint();
+        await committing;
+        phaseTimings.commit += since(mark);
+        committing = this.commit(feed, context, decided).then(() => {
+          for (const change of decided.changes) if (uncommitted.get(change.sourceRecordId)?.batch === number) uncommitted.delete(change.sourceRecordId);
+        });
+        // surfaces at the next await of `committing`; not an unhandled rejection meanwhile
+        committing.catch(() => undefined);
+      },
+      finish: async (): Promise<void> => {
+        const mark = process.hrtime.bigint();
+        await committing;
+        phaseTimings.commit += since(mark);
+      },
+    };
   }
 
   /** A dry run: what loading this file would do, without changing anything. */
@@ -206,34 +271,21 @@ export class LoadRunner {
       const counters = emptyCounters();
       const profiler = new QualityProfiler();
       const context = this.context(feed, loadId, feed.format === 'csv' ? 'text/csv' : 'application/x-ndjson');
-      // One batch is applied (lookups, Kafka, PostgreSQL) while the next ones are parsed,
-      // mapped and encoded, in a worker thread by default. Batches still start in order, each
-      // after the previous one has committed, so lookups see every earlier change.
-      let applying: Promise<void> = Promise.resolve();
-      let failure: unknown;
-      const apply = async (rows: BuiltRow[]) => {
-        await applying;
-        if (failure) throw failure;
-        applying = this.applyBuilt(feed, context, rows, counters, profiler).then(
-          () => undefined,
-          (error: unknown) => {
-            failure = error;
-          },
-        );
-      };
+      // Batches are parsed, mapped and encoded ahead (in a worker thread by default) while
+      // earlier ones are looked up, published and committed (see pipeline()).
+      const pipeline = this.pipeline(feed, context, counters, profiler);
       const built = this.build(feed, absolute, context, options.onBytes);
       try {
         for (let mark = process.hrtime.bigint(), next = await built.next(); !next.done; mark = process.hrtime.bigint(), next = await built.next()) {
           phaseTimings.waitForBuild += since(mark);
-          if (next.value.kind === 'batch') await apply(next.value.rows);
+          if (next.value.kind === 'batch') await pipeline.apply(next.value.rows);
           else profiler.absorb(next.value.counts);
         }
       } finally {
-        // stops the worker if the load ends early, and lets the batch in hand finish either way
+        // stops the worker if the load ends early
         await built.return(undefined);
-        await applying;
       }
-      if (failure) throw failure;
+      await pipeline.finish();
       if (feed.kind === 'snapshot') await this.withdrawMissing(feed, context, counters);
       await this.dataSource.query(`INSERT INTO quality_profile (load_id, feed, profile) VALUES ($1, $2, $3) ON CONFLICT (load_id) DO UPDATE SET profile = EXCLUDED.profile`, [loadId, feed.name, JSON.stringify(profiler.result())]);
       await this.setStatus(loadId, 'completed', null);
