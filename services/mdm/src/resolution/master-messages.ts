@@ -52,7 +52,8 @@ export function masterMessages(events: readonly MasterEvent[], view: MasterView,
           payload: encode('MasterPersonSplit', {
             envelope: envelope(event.masterId, 'MasterPersonSplit', event.version, now),
             masterPersonId: event.masterId, version: event.version, reason: splitReason, modelVersion,
-            parts: event.parts.map((part) => ({
+            // every resulting master, the one that kept the id first
+            parts: [{ masterId: event.masterId, version: event.version, revived: false }, ...event.parts].map((part) => ({
               masterPersonId: part.masterId, version: part.version, revived: part.revived,
               golden: view.golden(part.masterId), sourceRecords: view.sourceRecords(part.masterId), aliases: view.aliases(part.masterId),
             })),
