@@ -7,6 +7,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { serviceConfigSchema } from '../libs/platform/src/config/load-config';
+import { ingestConfigSchema } from '../services/ingest/src/ingest.config';
+import { mdmConfigSchema } from '../services/mdm/src/mdm.config';
+import { portalConfigSchema } from '../services/portal-api/src/portal.config';
 
 const root = join(__dirname, '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -20,6 +23,14 @@ const EXTRA_ENV = new Set([
   'KAFKAJS_NO_PARTITIONER_WARNING', // silences kafkajs' start-up notice, as scripts/stack.mjs does
 ]);
 const KNOWN_ENV = new Set([...Object.keys(serviceConfigSchema.shape), ...EXTRA_ENV]);
+/** A service's own settings, beyond the platform's. */
+const SERVICE_SCHEMAS: Record<string, { shape: object }> = { ingest: ingestConfigSchema, mdm: mdmConfigSchema, 'portal-api': portalConfigSchema };
+const knownFor = (service: string) => new Set([...KNOWN_ENV, ...Object.keys(SERVICE_SCHEMAS[service]?.shape ?? {})]);
+/** Settings a service cannot start without (required in its schema, no default). */
+const requiredOf = (service: string) =>
+  Object.entries((SERVICE_SCHEMAS[service]?.shape ?? {}) as Record<string, { safeParse(v: unknown): { success: boolean } }>)
+    .filter(([key, schema]) => !(key in serviceConfigSchema.shape) && !schema.safeParse(undefined).success)
+    .map(([key]) => key);
 
 /** Files in deploy/k8s that are documentation for operators, not resources to apply. */
 const NOT_APPLIED = new Set(['kustomization.yaml', 'secret.template.yaml']);
@@ -77,8 +88,15 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(services)) {
       if (service.image !== hubImage) continue; // kafka, postgres, redis: their own images' settings
       for (const key of envNames(service.environment).keys()) {
-        expect({ service: name, key, known: KNOWN_ENV.has(key) }).toEqual({ service: name, key, known: true });
+        expect({ service: name, key, known: knownFor(name).has(key) }).toEqual({ service: name, key, known: true });
       }
+    }
+  });
+
+  it('gives every service the settings it cannot start without', () => {
+    for (const name of serviceDirs) {
+      const env = envNames(services[name].environment);
+      for (const key of requiredOf(name)) expect({ service: name, key, set: env.has(key) }).toEqual({ service: name, key, set: true });
     }
   });
 
@@ -169,7 +187,8 @@ describe('deploy/k8s', () => {
           expect({ name, configMap: source.configMapRef?.name, exists: Boolean(data) }).toEqual({ name, configMap: source.configMapRef?.name, exists: true });
           keys.push(...Object.keys(data!));
         }
-        for (const key of keys) expect({ workload: name, key, known: KNOWN_ENV.has(key) }).toEqual({ workload: name, key, known: true });
+        for (const key of keys) expect({ workload: name, key, known: knownFor(name).has(key) }).toEqual({ workload: name, key, known: true });
+        if (serviceDirs.includes(name)) for (const key of requiredOf(name)) expect({ workload: name, key, set: keys.includes(key) }).toEqual({ workload: name, key, set: true });
       }
     }
   });
