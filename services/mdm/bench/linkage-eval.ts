@@ -1,130 +1,252 @@
-// `npm run linkage:eval -- --format <febrl|fake1000> <file> [--shuffles N] [--seed S]`
+// `npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S]`
+// `npm run linkage:eval -- --mapping <feed mapping.yaml> --truth <column> <file.csv> [<second file>] [--shuffles N]`
 // Accuracy through the running pipeline: every source record id is replaced by a random opaque
-// id (the mapping stays here), the records are shuffled, written as a delivery of the feed
-// and loaded through ingest onto Kafka, the mdm service (its own process, from its build)
+// id (the mapping stays here), the records are shuffled, written as deliveries of their feed
+// and loaded through ingest onto Kafka; the mdm service (its own process, from its build)
 // resolves them, and the masters it commits are scored against the truth. The model is
 // trained first without labels on the same records, as mdm would train on what it holds.
-// Prints one JSON line per shuffle, then the mean and spread. Its own database and topics.
+// With two files it is a linkage (only pairs across the files count), with one a
+// deduplication; `--format synthetic <folder>` loads every delivery of the synthetic city's
+// 37 feeds and scores the person masters against truth/records.csv (never loaded).
+// After each run the log mdm kept is replayed through the library's IncrementalResolver with
+// the same model; `equalsLibrary` says whether the clusters are the same.
+// Prints one JSON line per shuffle, then (with --shuffles > 1) the mean and the f1 spread.
+// Its own database and topics.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { PersonDetails } from '@hub/contracts';
+import { basename, join } from 'node:path';
+import { TOPICS, type PersonDetails } from '@hub/contracts';
 import { createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
-import { loadTables, scoreClustering } from '@hub/synthetic';
+import { loadTables, readRecordTruth } from '@hub/synthetic';
 import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
 import { Client } from 'pg';
+import { parse } from 'yaml';
 import { IngestTables1764140000000 } from '../../ingest/src/database/ingest-tables.migration';
 import { FeedRegistry } from '../../ingest/src/feeds/feed-registry';
 import { LoadRunner } from '../../ingest/src/loads/load-runner';
 import { RecordStore } from '../../ingest/src/loads/record-store';
 import { KafkaPublisher } from '../../ingest/src/publishing/kafka-publisher';
-import { buildNameTables, seededRandom, toMatchRecord, trainModel } from '../src/matching/domain';
+import { buildNameTables, DEFAULT_DECISION_POLICY, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MatchModel, seededRandom, toMatchRecord, trainModel } from '../src/matching/domain';
+import { prepareDeliveries, type SourceSpec } from './linkage/deliveries';
+import { score, type GraphPair } from './linkage/scoring';
 
 const args = process.argv.slice(2);
+const valued = new Set(['format', 'shuffles', 'seed', 'mapping', 'truth']);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
-const format = option('format');
-const file = args.filter((arg, i) => !arg.startsWith('--') && !args[i - 1]?.startsWith('--'))[0];
+const positional = args.filter((arg, i) => !arg.startsWith('--') && !(args[i - 1]?.startsWith('--') && valued.has(args[i - 1]!.slice(2))));
+const mapping = option('mapping');
+const truthColumn = option('truth');
+const format = option('format') ?? (mapping ? 'csv' : undefined);
 const shuffles = Number(option('shuffles') ?? 1);
 const seed = Number(option('seed') ?? 1);
-const layouts = {
-  febrl: { feed: 'febrl', key: 'rec_id', truth: (row: Record<string, string>) => /^rec-(\d+)-/.exec(row.rec_id!)?.[1] ?? row.rec_id! },
-  fake1000: { feed: 'fake1000', key: 'unique_id', truth: (row: Record<string, string>) => row.cluster! },
-} as const;
-if (!file || !format || !(format in layouts)) {
-  process.stderr.write('usage: npm run linkage:eval -- --format <febrl|fake1000> <file> [--shuffles N] [--seed S]\n');
+const keep = args.includes('--keep');
+const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S]\n'
+  + '       npm run linkage:eval -- --mapping <feed mapping.yaml> --truth <column> <file.csv> [<second file>] [--shuffles N] [--seed S]\n';
+if (!format || !['febrl', 'fake1000', 'synthetic', 'csv'].includes(format) || positional.length < 1 || positional.length > 2 || (format === 'csv' && (!mapping || !truthColumn))
+  || (format === 'synthetic' && positional.length !== 1) || !Number.isInteger(shuffles) || shuffles < 1) {
+  process.stderr.write(usage);
   process.exit(2);
 }
-const layout = layouts[format as keyof typeof layouts];
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const linkage = positional.length === 2;
+const names = buildNameTables(loadTables().names);
+const round = (x: number | null, digits = 4) => (x === null ? null : Number(x.toFixed(digits)));
 
-function readRows(path: string): { header: string[]; rows: Record<string, string>[] } {
-  const lines = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
-  const header = lines[0]!.split(',').map((h) => h.trim());
-  return { header, rows: lines.slice(1).map((line) => Object.fromEntries(line.split(',').map((cell, i) => [header[i]!, cell.trim()]))) };
+/** What to load, per format: the feeds, their files in delivery order, and where the truth is. */
+function sources(): { dataset: string; specs: SourceSpec[] } {
+  if (format === 'synthetic') {
+    const dir = positional[0]!;
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { feeds: { name: string; deliveries: { file: string }[] }[]; scale?: string; seed?: string };
+    const truth = readRecordTruth(dir);
+    return {
+      dataset: `synthetic:${basename(dir)}`,
+      specs: manifest.feeds.map((feed) => ({
+        feed: feed.name, side: 0, files: feed.deliveries.map((d) => join(dir, d.file)),
+        truthOfRow: (key) => truth.get(`${feed.name}\t${key}`)?.personId,
+        truthOfNested: (ref) => truth.get(`${feed.name}\t${ref}`)?.personId,
+      })),
+    };
+  }
+  const feed = format === 'febrl' ? 'febrl' : format === 'fake1000' ? 'fake1000' : String((parse(readFileSync(mapping!, 'utf8')) as { name: string }).name);
+  const truthOfRow = format === 'febrl'
+    ? (key: string) => /^rec-(\d+)-/.exec(key)?.[1] ?? key
+    : (_key: string, row: Record<string, unknown>) => String(row[format === 'fake1000' ? 'cluster' : truthColumn!] ?? '').trim() || undefined;
+  const blank = format === 'fake1000' ? 'cluster' : format === 'csv' ? truthColumn : undefined;
+  return {
+    dataset: `${format === 'csv' ? feed : format}:${positional.map((p) => basename(p)).join('+')}`,
+    specs: positional.map((file, side) => ({ feed, side, files: [file], truthOfRow, blank })),
+  };
+}
+
+async function waitForMdm(db: Client, kafkaAdmin: { fetchTopicOffsets: (topic: string) => Promise<{ high: string }[]> }, topic: string): Promise<number> {
+  let last = -1;
+  let lastChange = Date.now();
+  for (;;) {
+    const published = (await kafkaAdmin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows as { n: number }[];
+    if (n >= published) return n;
+    if (n !== last) {
+      last = n;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > 120_000) {
+      throw new Error(`mdm stopped at ${n} of ${published} observations for two minutes (dead letters?)`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** The log mdm kept, replayed through the library's resolver with the same model. */
+async function replayLibrary(db: Client, model: MatchModel): Promise<Map<string, string>> {
+  const resolver = new IncrementalResolver(model, DEFAULT_RESOLVER_OPTIONS);
+  for (let after = 0; ;) {
+    const { rows } = await db.query(
+      `SELECT seq, record_key, kind, source_system, person FROM mdm.observation_log WHERE seq > $1 AND kind IN ('observed', 'withdrawn') ORDER BY seq LIMIT 5000`,
+      [after],
+    );
+    if (rows.length === 0) break;
+    for (const row of rows as { seq: string; record_key: string; kind: string; source_system: string; person: PersonDetails }[]) {
+      if (row.kind === 'observed') resolver.add(toMatchRecord(row.record_key, row.source_system, row.person, { names }));
+      else if (resolver.record(row.record_key)) resolver.withdraw(row.record_key);
+      after = Number(row.seq);
+    }
+  }
+  const masterOf = new Map<string, string>();
+  for (const master of resolver.snapshot()) for (const key of master.records) masterOf.set(key, master.masterId);
+  return masterOf;
+}
+
+/** Same partition of the same records (master ids aside). */
+function samePartition(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  const canon = (m: Map<string, string>) => {
+    const groups = new Map<string, string[]>();
+    for (const [key, master] of m) groups.set(master, [...(groups.get(master) ?? []), key]);
+    return new Set([...groups.values()].map((g) => g.sort().join('|')));
+  };
+  const x = canon(a);
+  const y = canon(b);
+  return x.size === y.size && [...x].every((g) => y.has(g));
 }
 
 async function evaluateOnce(shuffle: number) {
   const started = Date.now();
-  const random = seededRandom(seed + shuffle);
-  const { header, rows } = readRows(file!);
-  const truthOf = new Map<string, string>();
-  const hidden = rows.map((row) => {
-    const id = `x${Math.floor(random() * 2 ** 48).toString(36)}${randomBytes(3).toString('hex')}`;
-    truthOf.set(id, layout.truth(row));
-    const copy: Record<string, string> = { ...row, [layout.key]: id };
-    if (format === 'fake1000') copy.cluster = ''; // the truth column never reaches the pipeline
-    return copy;
-  });
-  for (let i = hidden.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [hidden[i], hidden[j]] = [hidden[j]!, hidden[i]!];
-  }
+  const random = seededRandom(seed * 1000 + shuffle);
+  const { dataset, specs } = sources();
   const dir = mkdtempSync(join(tmpdir(), 'hub-linkage-'));
-  const delivery = join(dir, `${layout.feed}.csv`);
-  writeFileSync(delivery, `${header.join(',')}\n${hidden.map((row) => header.map((h) => row[h] ?? '').join(',')).join('\n')}\n`);
+  const prepared = await prepareDeliveries(specs, dir, random, mapping ? [mapping] : []);
+  const feeds = FeedRegistry.fromDirectory(prepared.feedsDir);
 
-  // the model, trained without labels on the records as ingest maps them
-  const feeds = FeedRegistry.fromDirectory();
-  const feed = feeds.get(layout.feed);
-  const names = buildNameTables(loadTables().names);
-  const persons = hidden.flatMap((row) => {
-    const mapped = feed.mapRow(row);
-    return mapped.outcome === 'accepted' && mapped.records[0]?.type === 'person' ? [mapped.records[0].person as PersonDetails] : [];
-  });
-  const model = trainModel(persons.map((person, i) => toMatchRecord(`t${i}`, layout.feed, person, { names })));
+  // the model, trained without labels on the records as ingest maps them (the last version of each)
+  const persons = new Map<string, { source: string; person: PersonDetails }>();
+  for (const delivery of prepared.deliveries) {
+    const feed = feeds.get(delivery.feed);
+    for (const row of delivery.rows) {
+      const mapped = feed.mapRow(row);
+      if (mapped.outcome === 'withdrawn') persons.delete(`${feed.sourceSystem}/${mapped.sourceRecordId}`);
+      if (mapped.outcome !== 'accepted') continue;
+      for (const record of mapped.records) {
+        if (record.type === 'person') persons.set(`${feed.sourceSystem}/${record.sourceRecordId}`, { source: feed.sourceSystem, person: record.person as PersonDetails });
+      }
+    }
+  }
+  const model = trainModel([...persons.values()].map((p, i) => toMatchRecord(`t${i}`, p.source, p.person, { names })));
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify(model));
+  const trainedAt = Date.now();
 
-  return withIsolatedRun('linkage', async ({ prefix, databaseUrl, kafka }) => {
-    const url = new URL(databaseUrl);
-    let mdm: ServiceProcess | undefined;
-    try {
-      const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 2 });
-      const producer = kafka.producer(platformProducerConfig);
-      await producer.connect();
-      const runner = new LoadRunner(feeds, new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('linkage-eval', 'warn'));
-      const loaded = await runner.loadFile(layout.feed, delivery, { release: true });
-      await producer.disconnect();
-      await ingestDb.destroy();
-      mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MDM_MODEL_FILE: modelFile });
+  try {
+    return await withIsolatedRun('linkage', async ({ prefix, databaseUrl, kafka }) => {
+      const url = new URL(databaseUrl);
+      const token = randomBytes(32).toString('hex');
+      const mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', MDM_MODEL_FILE: modelFile, MDM_SERVICE_TOKEN: token });
+      const admin = kafka.admin();
+      await admin.connect();
       const db = new Client({ connectionString: url.toString() });
-      await db.connect();
-      for (;;) {
-        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows;
-        if (n >= loaded.accepted) break;
-        await new Promise((resolve) => setTimeout(resolve, 250));
+      try {
+        const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 2 });
+        const producer = kafka.producer(platformProducerConfig);
+        await producer.connect();
+        const runner = new LoadRunner(feeds, new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('linkage-eval', 'warn'));
+        const loads = { rows: 0, accepted: 0, rejected: 0, withdrawn: 0, quarantined: 0 };
+        for (const delivery of prepared.deliveries) {
+          const report = await runner.loadFile(delivery.feed, delivery.file, { release: true });
+          loads.rows += report.rows; loads.accepted += report.accepted; loads.rejected += report.rejected; loads.withdrawn += report.withdrawn;
+          if (report.status === 'quarantined') loads.quarantined++;
+        }
+        await producer.disconnect();
+        await ingestDb.destroy();
+        const loadedAt = Date.now();
+        await db.connect();
+        const observations = await waitForMdm(db, admin, `${prefix}${TOPICS.personObserved.name}`);
+        const resolvedAt = Date.now();
+
+        const masters: { id: string; records: string[] }[] = (await db.query(`SELECT id, records FROM mdm.master WHERE status = 'active'`)).rows;
+        const response = await fetch(`${mdm.url}/internal/v1/match-graph?minProbability=${DEFAULT_DECISION_POLICY.linkProbability}`, { headers: { authorization: `Bearer ${token}` } });
+        if (!response.ok) throw new Error(`match-graph: ${response.status} ${await response.text()}`);
+        const graph = (await response.json()) as { modelVersion: string; masters: { masterId: string; records: string[] }[]; pairs: GraphPair[]; review: { pairs: number; records: number } };
+        const pipeline = new Map<string, string>();
+        for (const master of masters) for (const key of master.records) pipeline.set(key, master.id);
+        const library = await replayLibrary(db, model);
+        const graphMasters = new Map<string, string>();
+        for (const master of graph.masters) for (const key of master.records) graphMasters.set(key, master.masterId);
+
+        const scored = score(pipeline, prepared.truth, graph.pairs, linkage, format === 'synthetic');
+        return {
+          dataset, mode: linkage ? 'linkage' : 'dedupe', shuffle, records: scored.records,
+          truePairs: scored.truePairs, predictedPairs: scored.predictedPairs,
+          precision: round(scored.precision), recall: round(scored.recall), f1: round(scored.f1),
+          pairF1: round(scored.pairF1), pairPrecision: round(scored.pairPrecision), pairRecall: round(scored.pairRecall),
+          b3F1: round(scored.b3F1), b3F1AllRecords: round(scored.b3F1All),
+          inReview: graph.review.records, inReviewShare: round(graph.review.records / Math.max(1, scored.records), 5), reviewPairs: graph.review.pairs,
+          equalsLibrary: samePartition(pipeline, library) && samePartition(pipeline, graphMasters),
+          notHeld: scored.notHeld, unknownTruth: scored.unknownTruth, rows: loads.rows, accepted: loads.accepted, rejected: loads.rejected, withdrawn: loads.withdrawn,
+          quarantined: loads.quarantined, unparseable: prepared.unparseable, observations, masters: masters.length,
+          modelVersion: model.version, threshold: DEFAULT_DECISION_POLICY.linkProbability,
+          trainSeconds: round((trainedAt - started) / 1000, 1), loadSeconds: round((loadedAt - trainedAt) / 1000, 1), drainSeconds: round((resolvedAt - loadedAt) / 1000, 1),
+          seconds: round((Date.now() - started) / 1000, 1),
+        };
+      } finally {
+        await db.end().catch(() => undefined);
+        await admin.disconnect();
+        await mdm.stop();
       }
-      const masters: { id: string; records: string[] }[] = (await db.query(`SELECT id, records FROM mdm.master WHERE status = 'active'`)).rows;
-      await db.end();
-      const masterOf = new Map<string, string>();
-      for (const master of masters) for (const key of master.records) masterOf.set(key.slice(layout.feed.length + 1), master.id);
-      const ids = [...truthOf.keys()];
-      // a record mdm never saw (rejected by ingest) counts as a master of its own
-      const score = scoreClustering(ids.map((id) => masterOf.get(id) ?? `unseen:${id}`), ids.map((id) => truthOf.get(id)!));
-      return {
-        dataset: `${format}:${file!.split('/').pop()}`, shuffle, records: ids.length, ingested: loaded.accepted,
-        truePairs: score.pairwise.truePairs, predictedPairs: score.pairwise.predictedPairs,
-        precision: Number(score.pairwise.precision.toFixed(4)), recall: Number(score.pairwise.recall.toFixed(4)), f1: Number(score.pairwise.f1.toFixed(4)),
-        pairF1: null, b3F1: Number(score.bcubed.f1.toFixed(4)), inReview: null, modelVersion: model.version, seconds: Number(((Date.now() - started) / 1000).toFixed(1)),
-      };
-    } finally {
-      await mdm?.stop();
-    }
-  });
+    });
+  } finally {
+    if (!keep && existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+type Result = Awaited<ReturnType<typeof evaluateOnce>>;
+
+function summary(results: Result[]) {
+  const mean = (pick: (r: Result) => number | null) => {
+    const values = results.map(pick).filter((v): v is number => v !== null);
+    return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+  };
+  const f1s = results.map((r) => r.f1!);
+  return {
+    dataset: results[0]!.dataset, mode: results[0]!.mode, shuffles: results.length, records: mean((r) => r.records),
+    truePairs: mean((r) => r.truePairs), predictedPairs: round(mean((r) => r.predictedPairs), 1),
+    precision: round(mean((r) => r.precision)), recall: round(mean((r) => r.recall)), f1: round(mean((r) => r.f1)),
+    pairF1: round(mean((r) => r.pairF1)), pairPrecision: round(mean((r) => r.pairPrecision)), pairRecall: round(mean((r) => r.pairRecall)),
+    b3F1: round(mean((r) => r.b3F1)), b3F1AllRecords: round(mean((r) => r.b3F1AllRecords)),
+    inReview: round(mean((r) => r.inReview), 1), inReviewShare: round(mean((r) => r.inReviewShare), 5),
+    equalsLibrary: results.every((r) => r.equalsLibrary),
+    seconds: round(mean((r) => r.seconds), 1),
+    spread: { f1: round(Math.max(...f1s) - Math.min(...f1s)) },
+    f1PerShuffle: f1s,
+  };
 }
 
 async function main(): Promise<void> {
-  const results = [];
+  const results: Result[] = [];
   for (let shuffle = 0; shuffle < shuffles; shuffle++) {
     const result = await evaluateOnce(shuffle);
     results.push(result);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
-  if (results.length > 1) {
-    const f1s = results.map((r) => r.f1);
-    process.stdout.write(`${JSON.stringify({ dataset: results[0]!.dataset, shuffles: results.length, meanF1: Number((f1s.reduce((a, b) => a + b, 0) / f1s.length).toFixed(4)), spread: Number((Math.max(...f1s) - Math.min(...f1s)).toFixed(4)) })}\n`);
-  }
+  if (results.length > 1) process.stdout.write(`${JSON.stringify({ summary: 'mean', ...summary(results) })}\n`);
 }
 
 main().catch((error) => {

@@ -1,12 +1,32 @@
-// `npm run bench:mdm [-- --rows N]`: drains a preloaded person-observed topic through the mdm
-// service (its own process, from its build) and reports observations/s at 10%, 50% and 100%
-// of the load, with the service's peak RSS. N synthetic persons (default 200,000, the
-// bench-people feed, one record each) are loaded through ingest first. Prints figures;
-// asserts nothing. Own database and topic prefix, removed after.
-import { existsSync, mkdirSync } from 'node:fs';
+// `npm run bench:mdm [-- options]`: the mdm service (its own process, from its build) measured
+// from outside. Prints one JSON line per phase; asserts nothing. Own database and topic prefix,
+// removed after.
+//
+// Throughput: a preloaded person-observed topic is drained by one mdm process; observations/s
+// at 10%, 50% and 100% of the load, the service's peak RSS, and how long its outbox relay took
+// to publish the last master events. The preload, through ingest:
+//   --rows N              N persons of the bench-people feed, one record each (default 200,000
+//                         when no --scale/--persons is given)
+//   --scale S|--persons N the synthetic city (libs/synthetic, S = small|medium|liverpool): every
+//                         delivery of its 37 partner feeds, in delivery order, so a person is
+//                         observed by several feeds with the profile's errors (made once under
+//                         .data/bench/city-<S|N>)
+//   --rows 0              nothing preloaded (with --latency: latency on an empty index)
+// Latency (--latency [--rate 1000] [--seconds 60]), after the drain, with mdm caught up and its
+// outbox empty: PersonObserved events are published straight onto the topic at a steady rate
+// (a third of them a further record of a person published earlier, from another source);
+// each is timed from its send to the first master-person event whose source records hold it.
+// Profiling: --cpu-prof writes a V8 CPU profile of the mdm process to .data/bench/mdm-prof
+// (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
+// --max-old-space-size (large loads need more than V8's default).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONTRACT_EXAMPLES, decode, deterministicEventId, encode, type PersonDetailsInput, sourceRecordKey, TOPICS } from '@hub/contracts';
 import { createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
+import { loadTables, NhsNumberAllocator, Rng, type Sex } from '@hub/synthetic';
 import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
+import type { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { makeBenchFile } from '../../ingest/bench/make-bench-file';
 import { IngestTables1764140000000 } from '../../ingest/src/database/ingest-tables.migration';
@@ -16,56 +36,291 @@ import { RecordStore } from '../../ingest/src/loads/record-store';
 import { KafkaPublisher } from '../../ingest/src/publishing/kafka-publisher';
 
 const args = process.argv.slice(2);
-const ROWS = args.includes('--rows') ? Number(args[args.indexOf('--rows') + 1]) : 200_000;
+const option = (name: string): string | undefined => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const SCALE = option('--scale');
+const PERSONS = option('--persons');
+const ROWS = Number(option('--rows') ?? (SCALE || PERSONS ? 0 : 200_000));
+const LATENCY = args.includes('--latency');
+const RATE = Number(option('--rate') ?? 1000);
+const SECONDS = Number(option('--seconds') ?? 60);
+const CPU_PROF = args.includes('--cpu-prof');
+const MDM_HEAP = option('--mdm-heap');
 const root = join(__dirname, '..', '..', '..');
+const benchDir = join(root, '.data', 'bench');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const say = (text: string) => process.stderr.write(`${text}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Manifest {
+  summary: Record<string, unknown>;
+  feeds: { name: string; deliveries: { index: number; file: string; rows: number }[] }[];
+}
+
+/** The synthetic city for the preload, generated once per scale. */
+function city(): { dir: string; manifest: Manifest } {
+  const dir = join(benchDir, `city-${SCALE ?? PERSONS}`);
+  if (!existsSync(join(dir, 'manifest.json'))) {
+    say(`generating the synthetic city (${SCALE ? `scale ${SCALE}` : `${PERSONS} persons`}) into ${dir}…`);
+    const size = SCALE ? ['--scale', SCALE] : ['--persons', PERSONS!];
+    const result = spawnSync(process.execPath, [join(root, 'scripts', 'run-ts.mjs'), 'libs/synthetic/src/cli/datagen.ts', ...size, '--seed', '1', '--out', dir], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+    if (result.status !== 0) throw new Error('datagen failed');
+  }
+  return { dir, manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest };
+}
+
+/** Loads the preload through ingest onto the run's person-observed topic; returns what it loaded. */
+async function preload(prefix: string, databaseUrl: string, kafka: Kafka): Promise<Record<string, unknown>> {
+  const ingestDb = await openDatabase({ url: databaseUrl, schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
+  const producer = kafka.producer(platformProducerConfig);
+  await producer.connect();
+  const runner = new LoadRunner(FeedRegistry.fromDirectory(), new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('bench-mdm', 'warn'), 2000);
+  const started = Date.now();
+  const totals = { loads: 0, rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0 };
+  try {
+    if (SCALE || PERSONS) {
+      const { dir, manifest } = city();
+      const rounds = Math.max(...manifest.feeds.map((feed) => feed.deliveries.length));
+      for (let round = 0; round < rounds; round++) {
+        for (const feed of manifest.feeds) {
+          const delivery = feed.deliveries[round];
+          if (!delivery) continue;
+          const report = await runner.loadFile(feed.name, join(dir, delivery.file), { release: true });
+          totals.loads++;
+          for (const key of ['rows', 'accepted', 'rejected', 'duplicates', 'withdrawn'] as const) totals[key] += Number(report[key] ?? 0);
+        }
+        say(`preload: delivery round ${round + 1}/${rounds} loaded (${totals.rows.toLocaleString()} rows, ${Math.round((Date.now() - started) / 1000)} s)`);
+      }
+      return { source: `synthetic city ${SCALE ?? `${PERSONS} persons`}`, persons: manifest.summary.persons, ...totals, seconds: Math.round((Date.now() - started) / 1000) };
+    }
+    const file = join(benchDir, `bench-people-${ROWS}.csv`);
+    if (!existsSync(file)) {
+      mkdirSync(benchDir, { recursive: true });
+      await makeBenchFile(file, ROWS);
+    }
+    say(`preloading ${ROWS.toLocaleString()} bench-people rows through ingest…`);
+    const report = await runner.loadFile('bench-people', file, { release: true });
+    return { source: 'bench-people', rows: report.rows, accepted: report.accepted, seconds: Math.round((Date.now() - started) / 1000) };
+  } finally {
+    await producer.disconnect();
+    await ingestDb.destroy();
+  }
+}
+
+async function messagesOn(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      } catch (error) {
+        // a topic made moments ago may not have its leaders yet
+        if (attempt >= 30) throw error;
+        await sleep(1000);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+class RssWatch {
+  peak = 0;
+  last = 0;
+  constructor(private readonly mdm: ServiceProcess) {}
+  async sample(): Promise<number> {
+    const text = await (await fetch(`${this.mdm.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text().catch(() => '');
+    const rss = Number(text.match(/process_resident_memory_bytes\{[^}]*\} (\d+)/)?.[1] ?? 0);
+    if (rss) this.last = rss;
+    this.peak = Math.max(this.peak, rss);
+    return rss;
+  }
+}
+
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+/**
+ * Waits until mdm has logged `total` observations. Progress is the log's highest sequence
+ * number (an index lookup; a count(*) of a table of millions every half second would take
+ * CPU from the service being measured), less the one model-promotion entry of a new log.
+ */
+async function drain(db: Client, rss: RssWatch, total: number, started: number): Promise<Record<string, unknown>> {
+  const marks: Record<string, number> = {};
+  const rssAt: Record<string, number> = {};
+  for (let polls = 0; ; polls++) {
+    const [{ seq }] = (await db.query(`SELECT coalesce(max(seq), 0)::bigint AS seq FROM mdm.observation_log`)).rows;
+    const n = Math.max(0, Number(seq) - 1);
+    if (polls % 4 === 0 || n >= total) await rss.sample();
+    for (const share of [0.1, 0.5, 1]) {
+      if (n >= total * share && marks[share] === undefined) {
+        marks[share] = (Date.now() - started) / 1000;
+        rssAt[share] = rss.last;
+      }
+    }
+    if (n >= total) break;
+    if (polls % 20 === 0) say(`drain: ${n.toLocaleString()} / ${total.toLocaleString()} (${Math.round((Date.now() - started) / 1000)} s, rss ${mib(rss.last)} MiB)`);
+    await sleep(500);
+  }
+  const drained = Date.now();
+  // the relay publishes the last master events after the last batch commits
+  let outbox = 0;
+  for (;;) {
+    [{ outbox }] = (await db.query(`SELECT count(*)::int AS outbox FROM mdm.outbox`)).rows;
+    if (outbox === 0) break;
+    await sleep(250);
+  }
+  const [{ logged }] = (await db.query(`SELECT count(*)::int AS logged FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows;
+  const [{ active }] = (await db.query(`SELECT count(*)::int AS active FROM mdm.master WHERE status = 'active'`)).rows;
+  const rate = (from: number, to: number, t0: number, t1: number) => Math.round(((to - from) * total) / (t1 - t0));
+  return {
+    observations: total, logged, masters: active, seconds: marks[1],
+    observationsPerSecondTo10pct: rate(0, 0.1, 0, marks[0.1]!), observationsPerSecond10to50pct: rate(0.1, 0.5, marks[0.1]!, marks[0.5]!), observationsPerSecond50to100pct: rate(0.5, 1, marks[0.5]!, marks[1]!),
+    overallPerSecond: Math.round(total / marks[1]!),
+    rssMiBAt10pct: mib(rssAt[0.1]!), rssMiBAt50pct: mib(rssAt[0.5]!), rssMiBAt100pct: mib(rssAt[1]!), peakRssMiB: mib(rss.peak),
+    relayTailSeconds: (Date.now() - drained) / 1000,
+    note: 'the first tenth includes the service start (replay of an empty log, model load)',
+  };
+}
+
+const FEEDS = ['police-offences', 'school-census', 'gp-registrations', 'housing-tenancies', 'dwp-benefits', 'csc-referrals'];
+
+/** Persons for the latency phase: the synthetic city's name tables, NHS numbers on most. */
+function latencyPeople() {
+  const tables = loadTables();
+  const rng = new Rng('mdm-latency');
+  const nhs = new NhsNumberAllocator();
+  const letters = 'ABDEFGHJLNPQRSTUWXYZ';
+  return (): PersonDetailsInput => {
+    const sex: Sex = rng.next() < 0.5 ? 'F' : 'M';
+    const year = 1930 + rng.int(90);
+    return {
+      name: { givenNames: [tables.forename(rng, sex, year)], familyName: tables.surnames.pick(rng), fullName: null, title: null },
+      otherNames: [],
+      dateOfBirth: `${year}-${String(1 + rng.int(12)).padStart(2, '0')}-${String(1 + rng.int(28)).padStart(2, '0')}`,
+      sex: sex === 'F' ? 'FEMALE' : 'MALE',
+      addresses: [{ lines: [`${1 + rng.int(200)} ${tables.surnames.pick(rng)} Road`], locality: 'Liverpool', postcode: `L${1 + rng.int(36)} ${rng.int(10)}${letters[rng.int(20)]}${letters[rng.int(20)]}`, uprn: null, countryCode: null, usage: null, validFrom: null, validTo: null }],
+      emails: [],
+      phones: [],
+      identifiers: rng.next() < 0.8 ? [{ scheme: 'NHS', value: nhs.next(), issuer: null }] : [],
+    };
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * Steady-rate latency: observation sent -> first master-person event (created, updated,
+ * merged or split) whose source records hold it, as this process receives it from Kafka.
+ */
+async function latency(kafka: Kafka, prefix: string, rss: RssWatch): Promise<Record<string, unknown>> {
+  const observedTopic = `${prefix}${TOPICS.personObserved.name}`;
+  const mastersTopic = `${prefix}${TOPICS.masterPersons.name}`;
+  const sentAt = new Map<string, number>();
+  const samples: { at: number; ms: number }[] = [];
+  let eventsSeen = 0;
+  const consumer = kafka.consumer({ groupId: `${prefix}bench-latency`, maxWaitTimeInMs: 20 });
+  let joined = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => (joined = true));
+  await consumer.connect();
+  await consumer.subscribe({ topic: mastersTopic, fromBeginning: false });
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const message of batch.messages) {
+        if (!message.value) continue;
+        eventsSeen++;
+        const event = decode(message.value).value as { sourceRecords?: { sourceSystem: string; sourceRecordId: string }[]; parts?: { sourceRecords: { sourceSystem: string; sourceRecordId: string }[] }[] };
+        const refs = [...(event.sourceRecords ?? []), ...(event.parts ?? []).flatMap((part) => part.sourceRecords)];
+        for (const ref of refs) {
+          const key = `${ref.sourceSystem}/${ref.sourceRecordId}`;
+          const sent = sentAt.get(key);
+          if (sent === undefined) continue;
+          samples.push({ at: sent, ms: now - sent });
+          sentAt.delete(key);
+        }
+      }
+    },
+  });
+  for (let i = 0; !joined && i < 300; i++) await sleep(100);
+  await sleep(2000); // the group has fetched its (latest) offsets before anything is published
+
+  const producer = kafka.producer(platformProducerConfig);
+  await producer.connect();
+  const person = latencyPeople();
+  const rng = new Rng('mdm-latency-repeat');
+  const earlier: PersonDetailsInput[] = [];
+  const example = CONTRACT_EXAMPLES.PersonObserved;
+  const total = RATE * SECONDS;
+  let sent = 0;
+  const started = Date.now();
+  const sends: Promise<unknown>[] = [];
+  say(`latency: publishing ${total.toLocaleString()} observations at ${RATE}/s…`);
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - started) / 1000) * RATE));
+    if (due > sent) {
+      const messages = [];
+      for (; sent < due; sent++) {
+        const again = earlier.length > 0 && rng.next() < 1 / 3;
+        const details = again ? earlier[rng.int(earlier.length)]! : person();
+        if (!again) earlier.push(details);
+        const feed = FEEDS[sent % FEEDS.length]!;
+        const envelope = { ...example.envelope, sourceSystem: feed, sourceRecordId: `LAT${sent}`, sourceVersion: '1', feed, occurredAt: Date.now(), receivedAt: Date.now(), eventId: deterministicEventId(['bench-latency', prefix, String(sent)]) };
+        messages.push({ key: sourceRecordKey(envelope), value: encode('PersonObserved', { ...example, envelope, person: details, qualityFlags: [], loadId: null }) });
+        sentAt.set(`${feed}/LAT${sent}`, Date.now());
+      }
+      sends.push(producer.send({ topic: observedTopic, acks: -1, messages }));
+      if (sends.length > 50) await Promise.all(sends.splice(0, sends.length));
+    }
+    if (sent % (RATE * 5) < RATE / 100) void rss.sample();
+    await sleep(5);
+  }
+  await Promise.all(sends);
+  const publishSeconds = (Date.now() - started) / 1000;
+  const lagAtEnd = sentAt.size;
+  for (let i = 0; sentAt.size > 0 && i < 600; i++) await sleep(100);
+  const drainedAfter = (Date.now() - started) / 1000 - publishSeconds;
+  await rss.sample();
+  await producer.disconnect();
+  await consumer.disconnect();
+
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const third = (k: number) => samples.filter((s) => s.at - started >= (k * SECONDS * 1000) / 3 && s.at - started < ((k + 1) * SECONDS * 1000) / 3).map((s) => s.ms).sort((a, b) => a - b);
+  return {
+    rateTarget: RATE, seconds: SECONDS, published: total, achievedRate: Math.round(total / publishSeconds), answered: samples.length, unanswered: sentAt.size, masterEventsSeen: eventsSeen,
+    p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95), p99Ms: percentile(ms, 99), maxMs: ms[ms.length - 1],
+    p99MsByThird: [0, 1, 2].map((k) => percentile(third(k), 99)),
+    waitingWhenPublishingEnded: lagAtEnd, secondsToAnswerTheRest: Number(drainedAfter.toFixed(1)),
+    keptUp: sentAt.size === 0 && lagAtEnd < RATE,
+  };
+}
 
 async function main(): Promise<void> {
-  const file = join(root, '.data', 'bench', `bench-people-${ROWS}.csv`);
-  if (!existsSync(file)) {
-    mkdirSync(join(root, '.data', 'bench'), { recursive: true });
-    await makeBenchFile(file, ROWS);
-  }
   await withIsolatedRun('benchmdm', async ({ prefix, databaseUrl, kafka }) => {
     const url = new URL(databaseUrl);
     let mdm: ServiceProcess | undefined;
     try {
-      // 1. preload: every person once from bench-people
-      const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
-      const producer = kafka.producer(platformProducerConfig);
-      await producer.connect();
-      const runner = new LoadRunner(FeedRegistry.fromDirectory(), new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('bench-mdm', 'warn'), 2000);
-      process.stderr.write(`preloading ${ROWS.toLocaleString()} person observations through ingest…\n`);
-      const loaded = await runner.loadFile('bench-people', file, { release: true });
-      await producer.disconnect();
-      await ingestDb.destroy();
+      const preloaded = SCALE || PERSONS || ROWS > 0 ? await preload(prefix, url.toString(), kafka) : undefined;
+      const total = await messagesOn(kafka, `${prefix}${TOPICS.personObserved.name}`);
+      if (preloaded) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'preload', ...preloaded, observationsOnTopic: total })}\n`);
 
-      // 2. drain them through mdm
+      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', CPU_PROF ? `--cpu-prof --cpu-prof-dir=${join(benchDir, 'mdm-prof')} --cpu-prof-interval=5000` : ''].join(' ').trim();
       const started = Date.now();
-      mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn' });
+      mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
+      const rss = new RssWatch(mdm);
       const db = new Client({ connectionString: url.toString() });
       await db.connect();
-      const marks: Record<string, number> = {};
-      let peakRss = 0;
-      for (;;) {
-        const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows;
-        const rss = Number((await (await fetch(`${mdm.url}/metrics`)).text()).match(/process_resident_memory_bytes\{[^}]*\} (\d+)/)?.[1] ?? 0);
-        peakRss = Math.max(peakRss, rss);
-        for (const share of [0.1, 0.5, 1]) if (n >= loaded.accepted * share && marks[share] === undefined) marks[share] = (Date.now() - started) / 1000;
-        if (n >= loaded.accepted) break;
-        if (process.stderr.isTTY) process.stderr.write(`\r${n.toLocaleString()} / ${loaded.accepted.toLocaleString()}   `);
-        await new Promise((resolve) => setTimeout(resolve, 500));
+      try {
+        if (total > 0) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'throughput', ...(await drain(db, rss, total, started)) })}\n`);
+        if (LATENCY) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'latency', indexSize: total, ...(await latency(kafka, prefix, rss)), peakRssMiB: mib(rss.peak) })}\n`);
+      } finally {
+        await db.end();
       }
-      const [{ active }] = (await db.query(`SELECT count(*)::int AS active FROM mdm.master WHERE status = 'active'`)).rows;
-      await db.end();
-      const rate = (from: number, to: number, t0: number, t1: number) => Math.round(((to - from) * loaded.accepted) / (t1 - t0));
-      process.stdout.write(`${JSON.stringify({
-        benchmark: 'mdm', observations: loaded.accepted, masters: active, seconds: marks[1],
-        observationsPerSecondTo10pct: rate(0, 0.1, 0, marks[0.1]!), observationsPerSecond10to50pct: rate(0.1, 0.5, marks[0.1]!, marks[0.5]!), observationsPerSecond50to100pct: rate(0.5, 1, marks[0.5]!, marks[1]!),
-        overallPerSecond: Math.round(loaded.accepted / marks[1]!), peakRssMiB: Math.round(peakRss / 2 ** 20), note: 'includes the service start (replay of an empty log, model load)',
-      })}\n`);
     } finally {
-      await mdm?.stop();
+      const code = await mdm?.stop();
+      if (code) say(`mdm exited with ${code}:\n${mdm!.log.slice(-3000)}`);
     }
   });
 }

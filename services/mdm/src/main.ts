@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_TOPICS } from '@hub/contracts';
 import { runService } from '@hub/platform';
+import { Histogram } from 'prom-client';
 import { loadTables } from '@hub/synthetic';
 import { AppModule } from './app.module';
 import { MdmTables1764150000000 } from './database/mdm-tables.migration';
@@ -27,7 +28,11 @@ void runService({
     // holds a model, only an explicit promotion changes it.
     const modelFile = runtime.config.MDM_MODEL_FILE ?? join(__dirname, '..', 'config', 'match-model.json');
     const initialModel: MatchModel = existsSync(modelFile) ? (JSON.parse(readFileSync(modelFile, 'utf8')) as MatchModel) : defaultModel();
-    const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel);
+    const candidates = new Histogram({
+      name: 'mdm_candidates_per_observation', help: 'Candidates the blocking offered a new observation (capped at the resolver\'s maxCandidates)',
+      buckets: [0, 1, 2, 5, 10, 20, 50, 100], registers: [runtime.metrics.registry],
+    });
+    const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel, (count) => candidates.observe(count));
     return {
       module: class MdmRoot {},
       imports: [AppModule.forResolution(resolution, { dataSource: runtime.dataSource!, logger: runtime.logger, serviceToken: runtime.config.MDM_SERVICE_TOKEN })],

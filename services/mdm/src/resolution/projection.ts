@@ -19,6 +19,8 @@ export class ResolverProjection {
   readonly resolver: IncrementalResolver;
   readonly members = new Map<string, MemberRecord>();
   private currentModel: MatchModel;
+  /** Candidates the blocking offered the last observed record (capped by the resolver). */
+  lastCandidates = 0;
 
   constructor(model: MatchModel, private readonly names: NameTables) {
     this.currentModel = model;
@@ -38,7 +40,11 @@ export class ResolverProjection {
         return this.resolver.withdraw(entry.key);
       case 'observed':
         this.members.set(entry.key, { source: { sourceSystem: entry.sourceSystem, sourceRecordId: entry.sourceRecordId }, person: entry.person, occurredAt: entry.occurredAt });
-        return [...this.resolver.add(toMatchRecord(entry.key, entry.sourceSystem, entry.person, { names: this.names })).events];
+      {
+        const resolution = this.resolver.add(toMatchRecord(entry.key, entry.sourceSystem, entry.person, { names: this.names }));
+        this.lastCandidates = resolution.candidates;
+        return [...resolution.events];
+      }
       case 'must-link':
       case 'cannot-link': {
         const result = entry.kind === 'must-link' ? this.resolver.addMustLink(entry.a, entry.b) : this.resolver.addCannotLink(entry.a, entry.b);

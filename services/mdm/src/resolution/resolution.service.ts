@@ -54,6 +54,8 @@ export class ResolutionService implements MasterView {
     private readonly topicPrefix: string,
     /** The model the log starts with when it is new: the shipped one (or a file named in config). */
     private readonly initialModel: MatchModel,
+    /** Told the number of candidates scored for each new observation (a metric). */
+    private readonly onCandidates: (count: number) => void = () => undefined,
   ) {}
 
   get modelVersion(): string {
@@ -117,7 +119,10 @@ export class ResolutionService implements MasterView {
       const fresh = await keepUnprocessed(manager, 'mdm', observations, (o) => o.eventId);
       if (fresh.length === 0) return { entries: [], events: [] };
       const events: MasterEvent[] = [];
-      for (const observation of fresh) events.push(...this.state.apply(observation));
+      for (const observation of fresh) {
+        events.push(...this.state.apply(observation));
+        if (observation.kind === 'observed') this.onCandidates(this.state.lastCandidates);
+      }
       const splitReason: SplitReason = fresh.some((o) => o.kind === 'observed') ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN';
       return { entries: fresh, events, splitReason };
     }).then(() => undefined);
