@@ -48,6 +48,23 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
 const f1Of = (p: number, r: number): number => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
 
+type PairMeasures = Pick<ShuffleMetrics, 'records' | 'truePairs' | 'predictedPairs' | 'precision' | 'recall' | 'f1' | 'pairPrecision' | 'pairRecall' | 'pairF1'>;
+
+/**
+ * Pairwise measures of the final clusters beside Splink's pairwise view: `linked` scored pairs
+ * at or above the link probability, `correct` of them truly matching.
+ */
+export function pairMeasures(records: number, clustering: ReturnType<typeof scoreClustering>, linked: number, correct: number): PairMeasures {
+  const truePairs = clustering.pairwise.truePairs;
+  const pairPrecision = linked === 0 ? 1 : correct / linked;
+  const pairRecall = truePairs === 0 ? 1 : correct / truePairs;
+  return {
+    records, truePairs, predictedPairs: clustering.pairwise.predictedPairs,
+    precision: clustering.pairwise.precision, recall: clustering.pairwise.recall, f1: clustering.pairwise.f1,
+    pairPrecision, pairRecall, pairF1: f1Of(pairPrecision, pairRecall),
+  };
+}
+
 export function evaluateShuffle(labelled: readonly LabelledRecord[], seed: number, config: EvaluationConfig): ShuffleMetrics {
   const started = process.hrtime.bigint();
   const random = seededRandom(seed);
@@ -90,8 +107,6 @@ export function evaluateShuffle(labelled: readonly LabelledRecord[], seed: numbe
     if (truthOf.get(a) === truthOf.get(b)) correctLinked++;
   }
   const truePairs = clustering.pairwise.truePairs;
-  const pairPrecision = linkedPairs.size === 0 ? 1 : correctLinked / linkedPairs.size;
-  const pairRecall = truePairs === 0 ? 1 : correctLinked / truePairs;
 
   const byTruth = new Map<string, MatchRecord[]>();
   for (const r of records) {
@@ -116,15 +131,7 @@ export function evaluateShuffle(labelled: readonly LabelledRecord[], seed: numbe
   const inReview = [...reviewed].filter((id) => sizes.get(resolver.masterOf(id) as string) === 1).length;
 
   return {
-    records: records.length,
-    truePairs,
-    predictedPairs: clustering.pairwise.predictedPairs,
-    precision: clustering.pairwise.precision,
-    recall: clustering.pairwise.recall,
-    f1: clustering.pairwise.f1,
-    pairPrecision,
-    pairRecall,
-    pairF1: f1Of(pairPrecision, pairRecall),
+    ...pairMeasures(records.length, clustering, linkedPairs.size, correctLinked),
     b3F1: clustering.bcubed.f1,
     inReview,
     blockingRecall: truePairs === 0 ? 1 : sharing / truePairs,
