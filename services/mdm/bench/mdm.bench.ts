@@ -21,6 +21,7 @@
 // --max-old-space-size (large loads need more than V8's default).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CONTRACT_EXAMPLES, decode, deterministicEventId, encode, type PersonDetailsInput, sourceRecordKey, TOPICS } from '@hub/contracts';
 import { createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
@@ -124,6 +125,24 @@ async function messagesOn(kafka: Kafka, topic: string): Promise<number> {
   }
 }
 
+/** mdm's consumed batches so far, from its metrics: how many, how long in all, how many messages. */
+async function batchesOf(mdm: ServiceProcess): Promise<{ batches: number; seconds: number; messages: number }> {
+  const text = await (await fetch(`${mdm.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const sum = (pattern: RegExp) => [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+  return {
+    batches: sum(/^hub_batch_duration_seconds_count\{[^}]*\} (\S+)$/gm),
+    seconds: sum(/^hub_batch_duration_seconds_sum\{[^}]*\} (\S+)$/gm),
+    messages: sum(/^hub_messages_consumed_total\{[^}]*person-observed[^}]*\} (\S+)$/gm),
+  };
+}
+
+function batchSummary(before: Awaited<ReturnType<typeof batchesOf>>, after: Awaited<ReturnType<typeof batchesOf>>) {
+  const batches = after.batches - before.batches;
+  return { mdmBatches: batches, mdmMessagesPerBatch: Number(((after.messages - before.messages) / batches).toFixed(1)), mdmMsPerBatch: Number((((after.seconds - before.seconds) * 1000) / batches).toFixed(1)) };
+}
+
+const load = () => loadavg().map((n) => Number(n.toFixed(1)));
+
 class RssWatch {
   peak = 0;
   last = 0;
@@ -144,7 +163,8 @@ const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
  * number (an index lookup; a count(*) of a table of millions every half second would take
  * CPU from the service being measured), less the one model-promotion entry of a new log.
  */
-async function drain(db: Client, rss: RssWatch, total: number, started: number): Promise<Record<string, unknown>> {
+async function drain(db: Client, mdm: ServiceProcess, rss: RssWatch, total: number, started: number): Promise<Record<string, unknown>> {
+  const loadBefore = load();
   const marks: Record<string, number> = {};
   const rssAt: Record<string, number> = {};
   for (let polls = 0; ; polls++) {
@@ -162,6 +182,8 @@ async function drain(db: Client, rss: RssWatch, total: number, started: number):
     await sleep(500);
   }
   const drained = Date.now();
+  const batches = await batchesOf(mdm);
+  const loadAfter = load();
   // the relay publishes the last master events after the last batch commits
   let outbox = 0;
   for (;;) {
@@ -177,7 +199,8 @@ async function drain(db: Client, rss: RssWatch, total: number, started: number):
     observationsPerSecondTo10pct: rate(0, 0.1, 0, marks[0.1]!), observationsPerSecond10to50pct: rate(0.1, 0.5, marks[0.1]!, marks[0.5]!), observationsPerSecond50to100pct: rate(0.5, 1, marks[0.5]!, marks[1]!),
     overallPerSecond: Math.round(total / marks[1]!),
     rssMiBAt10pct: mib(rssAt[0.1]!), rssMiBAt50pct: mib(rssAt[0.5]!), rssMiBAt100pct: mib(rssAt[1]!), peakRssMiB: mib(rss.peak),
-    relayTailSeconds: (Date.now() - drained) / 1000,
+    relayTailSeconds: (Date.now() - drained) / 1000, ...batchSummary({ batches: 0, seconds: 0, messages: 0 }, batches),
+    loadAverageBefore: loadBefore, loadAverageAfter: loadAfter,
     note: 'the first tenth includes the service start (replay of an empty log, model load)',
   };
 }
@@ -215,7 +238,7 @@ function percentile(sorted: readonly number[], p: number): number {
  * Steady-rate latency: observation sent -> first master-person event (created, updated,
  * merged or split) whose source records hold it, as this process receives it from Kafka.
  */
-async function latency(kafka: Kafka, prefix: string, rss: RssWatch): Promise<Record<string, unknown>> {
+async function latency(kafka: Kafka, prefix: string, mdm: ServiceProcess, rss: RssWatch): Promise<Record<string, unknown>> {
   const observedTopic = `${prefix}${TOPICS.personObserved.name}`;
   const mastersTopic = `${prefix}${TOPICS.masterPersons.name}`;
   const sentAt = new Map<string, number>();
@@ -255,6 +278,8 @@ async function latency(kafka: Kafka, prefix: string, rss: RssWatch): Promise<Rec
   const example = CONTRACT_EXAMPLES.PersonObserved;
   const total = RATE * SECONDS;
   let sent = 0;
+  const before = await batchesOf(mdm);
+  const loadBefore = load();
   const started = Date.now();
   const sends: Promise<unknown>[] = [];
   say(`latency: publishing ${total.toLocaleString()} observations at ${RATE}/s…`);
@@ -282,6 +307,7 @@ async function latency(kafka: Kafka, prefix: string, rss: RssWatch): Promise<Rec
   const lagAtEnd = sentAt.size;
   for (let i = 0; sentAt.size > 0 && i < 600; i++) await sleep(100);
   const drainedAfter = (Date.now() - started) / 1000 - publishSeconds;
+  const batches = batchSummary(before, await batchesOf(mdm));
   await rss.sample();
   await producer.disconnect();
   await consumer.disconnect();
@@ -293,7 +319,7 @@ async function latency(kafka: Kafka, prefix: string, rss: RssWatch): Promise<Rec
     p50Ms: percentile(ms, 50), p95Ms: percentile(ms, 95), p99Ms: percentile(ms, 99), maxMs: ms[ms.length - 1],
     p99MsByThird: [0, 1, 2].map((k) => percentile(third(k), 99)),
     waitingWhenPublishingEnded: lagAtEnd, secondsToAnswerTheRest: Number(drainedAfter.toFixed(1)),
-    keptUp: sentAt.size === 0 && lagAtEnd < RATE,
+    keptUp: sentAt.size === 0 && lagAtEnd < RATE, ...batches, loadAverageBefore: loadBefore, loadAverageAfter: load(),
   };
 }
 
@@ -313,8 +339,8 @@ async function main(): Promise<void> {
       const db = new Client({ connectionString: url.toString() });
       await db.connect();
       try {
-        if (total > 0) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'throughput', ...(await drain(db, rss, total, started)) })}\n`);
-        if (LATENCY) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'latency', indexSize: total, ...(await latency(kafka, prefix, rss)), peakRssMiB: mib(rss.peak) })}\n`);
+        if (total > 0) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'throughput', ...(await drain(db, mdm, rss, total, started)) })}\n`);
+        if (LATENCY) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'latency', indexSize: total, ...(await latency(kafka, prefix, mdm, rss)), peakRssMiB: mib(rss.peak) })}\n`);
       } finally {
         await db.end();
       }
