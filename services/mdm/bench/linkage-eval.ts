@@ -29,6 +29,7 @@ import { RecordStore } from '../../ingest/src/loads/record-store';
 import { KafkaPublisher } from '../../ingest/src/publishing/kafka-publisher';
 import { buildNameTables, DEFAULT_DECISION_POLICY, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MatchModel, seededRandom, toMatchRecord, trainModel } from '../src/matching/domain';
 import { prepareDeliveries, type SourceSpec } from './linkage/deliveries';
+import { diagnose } from './linkage/diagnosis';
 import { score, type GraphPair } from './linkage/scoring';
 
 const args = process.argv.slice(2);
@@ -40,7 +41,7 @@ const truthColumn = option('truth');
 const format = option('format') ?? (mapping ? 'csv' : undefined);
 const shuffles = Number(option('shuffles') ?? 1);
 const seed = Number(option('seed') ?? 1);
-const keep = args.includes('--keep');
+const keep = args.includes('--keep') || args.includes('--prepare-only');
 const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S]\n'
   + '       npm run linkage:eval -- --mapping <feed mapping.yaml> --truth <column> <file.csv> [<second file>] [--shuffles N] [--seed S]\n';
 if (!format || !['febrl', 'fake1000', 'synthetic', 'csv'].includes(format) || positional.length < 1 || positional.length > 2 || (format === 'csv' && (!mapping || !truthColumn))
@@ -136,6 +137,11 @@ async function evaluateOnce(shuffle: number) {
   const dir = mkdtempSync(join(tmpdir(), 'hub-linkage-'));
   const prepared = await prepareDeliveries(specs, dir, random, mapping ? [mapping] : []);
   const feeds = FeedRegistry.fromDirectory(prepared.feedsDir);
+  if (args.includes('--prepare-only')) {
+    const labels = [...prepared.truth.values()];
+    process.stdout.write(`${JSON.stringify({ dataset, dir, deliveries: prepared.deliveries.length, rows: prepared.deliveries.reduce((n, d) => n + d.rows.length, 0), personKeys: labels.length, withoutTruth: labels.filter((l) => l.truth === undefined).length, unparseable: prepared.unparseable, emptyDeliveries: prepared.empty })}\n`);
+    process.exit(0);
+  }
 
   // the model, trained without labels on the records as ingest maps them (the last version of each)
   const persons = new Map<string, { source: string; person: PersonDetails }>();
@@ -192,6 +198,12 @@ async function evaluateOnce(shuffle: number) {
         for (const master of graph.masters) for (const key of master.records) graphMasters.set(key, master.masterId);
 
         const scored = score(pipeline, prepared.truth, graph.pairs, linkage, format === 'synthetic');
+        if (format === 'synthetic') {
+          // where the errors are, on stderr (stdout keeps one line per shuffle)
+          const held = [...prepared.truth.keys()].filter((key) => pipeline.has(key));
+          const found = diagnose(held, (key) => prepared.truth.get(key)!.original, (key) => pipeline.get(key)!, readRecordTruth(positional[0]!));
+          process.stderr.write(`${JSON.stringify({ shuffle, diagnosis: found })}\n`);
+        }
         return {
           dataset, mode: linkage ? 'linkage' : 'dedupe', shuffle, records: scored.records,
           truePairs: scored.truePairs, predictedPairs: scored.predictedPairs,
@@ -201,7 +213,7 @@ async function evaluateOnce(shuffle: number) {
           inReview: graph.review.records, inReviewShare: round(graph.review.records / Math.max(1, scored.records), 5), reviewPairs: graph.review.pairs,
           equalsLibrary: samePartition(pipeline, library) && samePartition(pipeline, graphMasters),
           notHeld: scored.notHeld, unknownTruth: scored.unknownTruth, rows: loads.rows, accepted: loads.accepted, rejected: loads.rejected, withdrawn: loads.withdrawn,
-          quarantined: loads.quarantined, unparseable: prepared.unparseable, observations, masters: masters.length,
+          quarantined: loads.quarantined, unparseable: prepared.unparseable, emptyDeliveries: prepared.empty, observations, masters: masters.length,
           modelVersion: model.version, threshold: DEFAULT_DECISION_POLICY.linkProbability,
           trainSeconds: round((trainedAt - started) / 1000, 1), loadSeconds: round((loadedAt - trainedAt) / 1000, 1), drainSeconds: round((resolvedAt - loadedAt) / 1000, 1),
           seconds: round((Date.now() - started) / 1000, 1),
@@ -242,7 +254,16 @@ function summary(results: Result[]) {
 async function main(): Promise<void> {
   const results: Result[] = [];
   for (let shuffle = 0; shuffle < shuffles; shuffle++) {
-    const result = await evaluateOnce(shuffle);
+    // the broker is shared: a shuffle that fails on infrastructure (a restarted broker, say) runs again, same order
+    let result: Result | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        result = await evaluateOnce(shuffle);
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        process.stderr.write(`shuffle ${shuffle} attempt ${attempt} failed, running it again: ${(error as Error).message}\n`);
+      }
+    }
     results.push(result);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }

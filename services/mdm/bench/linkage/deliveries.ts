@@ -3,7 +3,7 @@
 // delivery rewritten as UTF-8 for a copy of its feed's configuration. The mapping from opaque
 // ids back to the truth stays here; nothing of the truth reaches the pipeline.
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { defaultFeedsDir, FeedRegistry } from '../../../ingest/src/feeds/feed-registry';
@@ -34,6 +34,8 @@ export interface Prepared {
   /** `<source system>/<opaque id>` of every person key handed out -> its truth and side. */
   truth: Map<string, { truth: string | undefined; side: number; original: string }>;
   unparseable: number;
+  /** Empty delivery files, skipped. */
+  empty: number;
 }
 
 const csvField = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -68,6 +70,7 @@ export async function prepareDeliveries(sources: readonly SourceSpec[], dir: str
   const truth: Prepared['truth'] = new Map();
   const deliveries: PreparedDelivery[] = [];
   let unparseable = 0;
+  let empty = 0;
   for (const source of sources) {
     const feed = original.get(source.feed);
     const nested = feed.config.nested;
@@ -79,6 +82,11 @@ export async function prepareDeliveries(sources: readonly SourceSpec[], dir: str
       return id;
     };
     for (const [index, file] of source.files.entries()) {
+      // an empty file is refused whole by ingest (INGEST.EMPTY): not a delivery
+      if (statSync(file).size === 0) {
+        empty++;
+        continue;
+      }
       const rows: Record<string, unknown>[] = [];
       for await (const read of readRows(file, { format: feed.format, encoding: feed.encoding, csv: feed.csv ?? undefined })) {
         if ('error' in read) {
@@ -129,5 +137,5 @@ export async function prepareDeliveries(sources: readonly SourceSpec[], dir: str
     }
   }
   const feedsDir = writeFeedsDir(dir, [...new Set(sources.map((s) => s.feed))], extraMappings);
-  return { feedsDir, deliveries, truth, unparseable };
+  return { feedsDir, deliveries, truth, unparseable, empty };
 }
