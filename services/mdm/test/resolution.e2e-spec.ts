@@ -42,7 +42,7 @@ describe('mdm through the pipeline', () => {
     expect(await logged()).toBe(count);
   }
 
-  it('resolves observations into masters equal to the library\'s for the same order, across a SIGKILL', async () => {
+  it('resolves observations into masters equal to the library\'s for the same order, across SIGKILLs between loads and mid-stream', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-mdm-'));
     // 60 people, each seen twice (the second time with a typo or a missing NHS number), plus a withdrawal
     const surname = (i: number) => `${['Ash', 'Birch', 'Cedar', 'Elm', 'Hazel', 'Larch', 'Maple', 'Oak', 'Rowan', 'Willow'][i % 10]}${['ford', 'ley', 'ton', 'wick', 'by', 'ham'][Math.floor(i / 10)]}`;
@@ -62,6 +62,31 @@ describe('mdm through the pipeline', () => {
     mdm.spawn();
     await mdm.waitReady();
     await waitFor(120);
+
+    // 1,500 more people while mdm runs, and a SIGKILL while it is in the middle of them
+    const syllable = ['ab', 'bel', 'cor', 'dun', 'ev', 'fal', 'gor', 'hin', 'ist', 'jor'];
+    const third = Array.from({ length: 1500 }, (_, i) => personRow(20000 + i, {
+      forename: ['Nia', 'Owen', 'Ruth', 'Seth'][i % 4]!, surname: `${syllable[i % 10]}${syllable[Math.floor(i / 10) % 10]}${syllable[Math.floor(i / 100) % 10]}ley`,
+      dob: `${String(1 + (i % 28)).padStart(2, '0')}/${String(1 + (i % 12)).padStart(2, '0')}/${1900 + (i % 100)}`, postcode: `L${1 + (i % 30)} ${i % 10}CD`,
+    }));
+    writeFileSync(join(dir, 'c.csv'), `${BENCH_HEADER}\n${third.join('\n')}\n`);
+    const loading = hub.runner.loadFile('test-people', join(dir, 'c.csv'));
+    let atKill = 0;
+    for (let i = 0; i < 3000 && atKill === 0; i++) {
+      const n = await logged();
+      if (n > 120 + 100) atKill = n;
+      else await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    mdm.kill();
+    await mdm.waitExit();
+    expect(await loading).toMatchObject({ accepted: 1500 });
+    const afterKill = await logged();
+    expect(afterKill).toBeLessThan(120 + 1500); // it really died mid-stream
+    mdm.spawn();
+    await mdm.waitReady();
+    await waitFor(120 + 1500);
+    // nothing applied twice
+    expect((await db.query(`SELECT count(DISTINCT event_id)::int AS n FROM observation_log WHERE kind = 'observed'`))[0].n).toBe(120 + 1500);
 
     // the library, fed the same records in the order mdm applied them
     const names = buildNameTables(loadTables().names);
