@@ -80,10 +80,16 @@ describe('ingest loads, against the real Kafka and PostgreSQL', () => {
     expect((await rejects.list('test-people', { status: 'corrected' })).map((reject) => reject.id)).toContain(columns.id);
   });
 
-  it('refuses files it cannot read as declared, clearly, and applies nothing of them', async () => {
+  it('refuses files it cannot read as declared, clearly, and applies nothing of them; keeps what an unclosed quote swallowed', async () => {
     const latin = Buffer.concat([Buffer.from(`${BENCH_HEADER}\nP20,Ren`), Buffer.from([0xe9]), Buffer.from(`e,Smith,01/01/1990,F,,1 Road,L1 8JQ,1\n`)]);
     const wrongEncoding = await hub.runner.loadFile('test-people', writeFile(dir, 'latin.csv', latin));
     expect(wrongEncoding).toMatchObject({ status: 'failed', reason: { code: 'INGEST.ENCODING_MISMATCH' }, accepted: 0 });
+    // an opening quote that never closes swallows the rest of the file: that row is rejected with its reason, and
+    // its raw bytes (the rest of the file, row P23 included) are kept for correction and replay
+    const unbalanced = await hub.runner.loadFile('test-people', writeFile(dir, 'unbalanced.csv', csv(personRow(21), 'P22,"Never closed,Smith,01/01/1990,F,,1 Road,L1 8JQ,1', personRow(23))));
+    expect(unbalanced).toMatchObject({ status: 'completed', rows: 2, accepted: 1, rejected: 1, rejectsByReason: { 'INGEST.CSV_QUOTE_NOT_CLOSED': 1 } });
+    const [swallowed] = (await hub.dataSource.query(`SELECT raw FROM rejected_record WHERE load_id = $1`, [unbalanced.load])) as { raw: Buffer }[];
+    expect(swallowed!.raw.toString('utf8')).toContain('P23,Ada');
     const empty = await hub.runner.loadFile('test-people', writeFile(dir, 'empty.csv', ''));
     expect(empty).toMatchObject({ status: 'failed', reason: { code: 'INGEST.EMPTY_FILE' } });
     await expect(hub.runner.loadFile('no-such-feed', writeFile(dir, 'x.csv', csv(personRow(1))))).rejects.toMatchObject({ code: 'INGEST.UNKNOWN_FEED' });
