@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_TOPICS } from '@hub/contracts';
-import { runService } from '@hub/platform';
+import { OutboxParkedTable1764150000000, runService } from '@hub/platform';
 import { Histogram } from 'prom-client';
 import { loadTables } from '@hub/synthetic';
 import { AppModule } from './app.module';
@@ -19,7 +19,7 @@ const names = buildNameTables(loadTables().names);
 
 void runService({
   configSchema: mdmConfigSchema,
-  migrations: [MdmTables1764150000000, MdmLogEntries1764160000000],
+  migrations: [MdmTables1764150000000, MdmLogEntries1764160000000, OutboxParkedTable1764150000000],
   topics: ALL_TOPICS.filter((topic) => topic.name === 'hub.ingest.person-observed.v1' || topic.name === 'hub.mdm.master-persons.v1'),
   relay: true,
   appModule: (runtime) => {
