@@ -143,6 +143,33 @@ function batchSummary(before: Awaited<ReturnType<typeof batchesOf>>, after: Awai
 
 const load = () => loadavg().map((n) => Number(n.toFixed(1)));
 
+/**
+ * Waits until every partition of the run's topics has a leader and answers for its offsets:
+ * the first sends to topics made moments ago otherwise fail (NOT_LEADER, out-of-order
+ * sequence numbers on a fresh idempotent producer).
+ */
+async function topicsReady(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.every((topic) => topic.partitions.every((partition) => partition.leader >= 0))) {
+          for (const topic of topics) await admin.fetchTopicOffsets(topic);
+          return;
+        }
+      } catch (error) {
+        if (attempt >= 60) throw error;
+      }
+      await sleep(1000);
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 class RssWatch {
   peak = 0;
   last = 0;
@@ -328,6 +355,7 @@ async function main(): Promise<void> {
     const url = new URL(databaseUrl);
     let mdm: ServiceProcess | undefined;
     try {
+      await topicsReady(kafka, prefix);
       const preloaded = SCALE || PERSONS || ROWS > 0 ? await preload(prefix, url.toString(), kafka) : undefined;
       const total = await messagesOn(kafka, `${prefix}${TOPICS.personObserved.name}`);
       if (preloaded) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'preload', ...preloaded, observationsOnTopic: total })}\n`);

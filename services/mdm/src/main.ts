@@ -9,6 +9,7 @@ import { MdmTables1764150000000 } from './database/mdm-tables.migration';
 import { MdmLogEntries1764160000000 } from './database/mdm-log-entries.migration';
 import { buildNameTables, defaultModel, type MatchModel } from './matching/domain';
 import { mdmConfigSchema } from './mdm.config';
+import { loadMdmPolicy, type MdmPolicy, PolicyFileError } from './policy/mdm-policy';
 import { ResolutionService } from './resolution/resolution.service';
 
 process.env.SERVICE_NAME ??= 'mdm';
@@ -32,7 +33,15 @@ void runService({
       name: 'mdm_candidates_per_observation', help: 'Candidates the blocking offered a new observation (capped at the resolver\'s maxCandidates)',
       buckets: [0, 1, 2, 5, 10, 20, 50, 100], registers: [runtime.metrics.registry],
     });
-    const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel, (count) => candidates.observe(count));
+    let policy: MdmPolicy;
+    try {
+      policy = loadMdmPolicy(runtime.config.MDM_POLICY_FILE);
+    } catch (error) {
+      if (!(error instanceof PolicyFileError)) throw error;
+      runtime.logger.fatal({ error: error.message }, 'invalid MDM_POLICY_FILE');
+      process.exit(78);
+    }
+    const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel, policy, (count) => candidates.observe(count));
     return {
       module: class MdmRoot {},
       imports: [AppModule.forResolution(resolution, { dataSource: runtime.dataSource!, logger: runtime.logger, serviceToken: runtime.config.MDM_SERVICE_TOKEN })],

@@ -64,7 +64,7 @@ describe('mdm with absurd input', () => {
     expect(bucket('50')).toBe(records);
     expect(bucket('20')).toBeLessThan(records); // the cap was reached, so it is the cap that held
     // the blocks these records share grew past the limit and are no longer used
-    const blocking = await (await fetch(`${mdm.url}/internal/v1/reports/blocking`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const blocking = (await (await fetch(`${mdm.url}/internal/v1/reports/blocking`, { headers: { authorization: `Bearer ${token}` } })).json()) as { oversizedBlocks: number };
     expect(DEFAULT_BLOCKING.maxBlockSize).toBeLessThan(records);
     expect(blocking.oversizedBlocks).toBeGreaterThan(0);
     // and the service is still well

@@ -129,6 +129,14 @@ describe('mdm decisions, explanations and models', () => {
     expect(a2).not.toBe(await masterHolding('test-people/B2'));
   });
 
+  it('refuses to start with an invalid policy file, naming the file and the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-mdm-policy-'));
+    writeFileSync(join(dir, 'policy.yaml'), 'matching:\n  trustedIdentifierSchemes: [PASSPORT]\n');
+    const bad = await ServiceProcess.start('mdm', { DATABASE_URL: hub.databaseUrl, KAFKA_BROKERS: testKafkaBrokers().join(','), TOPIC_PREFIX: `${hub.prefix}bad.`, REDIS_URL: testRedisUrl(), MDM_POLICY_FILE: join(dir, 'policy.yaml') }, { waitReady: false });
+    expect(await bad.waitExit()).toBe(78);
+    expect(bad.log).toMatch(/policy\.yaml: matching\.trustedIdentifierSchemes\.0/);
+  });
+
   it('lists suspect masters and the match rate per feed', async () => {
     const suspects = await call('GET', '/internal/v1/reports/suspects');
     const ines = await masterHolding('test-people/C1');

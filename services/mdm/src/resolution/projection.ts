@@ -1,4 +1,5 @@
 import type { MemberRecord } from '../golden-record/domain';
+import type { MdmPolicy } from '../policy/mdm-policy';
 import { DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MasterEvent, type MatchModel, type NameTables, toMatchRecord } from '../matching/domain';
 import type { LogEntry } from './resolution.repository';
 
@@ -22,9 +23,9 @@ export class ResolverProjection {
   /** Candidates the blocking offered the last observed record (capped by the resolver). */
   lastCandidates = 0;
 
-  constructor(model: MatchModel, private readonly names: NameTables) {
+  constructor(model: MatchModel, private readonly names: NameTables, policy?: MdmPolicy) {
     this.currentModel = model;
-    this.resolver = new IncrementalResolver(model, DEFAULT_RESOLVER_OPTIONS);
+    this.resolver = new IncrementalResolver(model, policy ? { ...DEFAULT_RESOLVER_OPTIONS, policy: policy.decision } : DEFAULT_RESOLVER_OPTIONS);
   }
 
   get model(): MatchModel {

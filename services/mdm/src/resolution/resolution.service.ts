@@ -3,6 +3,7 @@ import { appendToOutbox, type ConsumedMessage, keepUnprocessed, type Logger, Per
 import type { DataSource, EntityManager } from 'typeorm';
 import { goldenRecord, type MemberRecord } from '../golden-record/domain';
 import { type IncrementalResolver, type MasterEvent, type MatchModel, type MatchRecord, type NameTables } from '../matching/domain';
+import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
 import { ResolutionRefused, ResolverProjection } from './projection';
 import { masterMessages, type MasterView, type SplitReason } from './master-messages';
 import { appendToLog, hasModelEntry, type LogEntry, lockResolution, markPromoted, type MasterRow, readLog, saveMasters, storeModel } from './resolution.repository';
@@ -54,6 +55,8 @@ export class ResolutionService implements MasterView {
     private readonly topicPrefix: string,
     /** The model the log starts with when it is new: the shipped one (or a file named in config). */
     private readonly initialModel: MatchModel,
+    /** Trusted identifier schemes and survivorship trust (the shipped defaults unless configured). */
+    private readonly policy: MdmPolicy = loadMdmPolicy(),
     /** Told the number of candidates scored for each new observation (a metric). */
     private readonly onCandidates: (count: number) => void = () => undefined,
   ) {}
@@ -87,7 +90,7 @@ export class ResolutionService implements MasterView {
 
   private async rebuild(): Promise<void> {
     const started = Date.now();
-    this.state = new ResolverProjection(this.initialModel, this.names);
+    this.state = new ResolverProjection(this.initialModel, this.names, this.policy);
     this.appliedSeq = 0;
     const replayed = await this.catchUp(this.dataSource);
     this.logger.info({ replayed, masters: this.resolver.snapshot().length, modelVersion: this.modelVersion, ms: Date.now() - started }, 'resolver rebuilt from the log');
@@ -201,7 +204,7 @@ export class ResolutionService implements MasterView {
 
   golden(masterId: string) {
     const members = this.resolver.recordsOf(masterId).map((key) => this.state.members.get(key)).filter((member): member is MemberRecord => member !== undefined);
-    return members.length ? goldenRecord(members) : { person: { name: {} }, provenance: [] };
+    return members.length ? goldenRecord(members, this.policy.survivorship) : { person: { name: {} }, provenance: [] };
   }
 
   sourceRecords(masterId: string) {
@@ -245,7 +248,7 @@ export class ResolutionService implements MasterView {
    * of the committed log, rescored with it. Costs a replay of the log.
    */
   async preview(candidate: MatchModel): Promise<{ before: ReturnType<IncrementalResolver['snapshot']>; after: ReturnType<IncrementalResolver['snapshot']>; events: MasterEvent[] }> {
-    const scratch = new ResolverProjection(this.initialModel, this.names);
+    const scratch = new ResolverProjection(this.initialModel, this.names, this.policy);
     for (let after = 0; ; ) {
       const entries = await readLog(this.dataSource, after);
       if (entries.length === 0) break;
