@@ -85,7 +85,7 @@ function main(): void {
   process.stdout.write(`profile: ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s wall, ${(busy / 1e6).toFixed(1)} s on CPU (not idle); shares are of the time on CPU\n\nby area (self time)\n`);
   for (const [area, micros] of [...areas].sort((a, b) => b[1] - a[1])) if (area !== 'idle') process.stdout.write(`${line(area, micros)}\n`);
   process.stdout.write(`\ntop ${top} functions (self time)\n`);
-  for (const [name, micros] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${line(name, micros)}\n`);
+  for (const [name, micros] of [...functions].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) process.stdout.write(`${line(name, micros)}\n`);
 
   // inclusive time of the hub's own functions (services/, libs/): each sample counts once
   // for every distinct such function on its stack

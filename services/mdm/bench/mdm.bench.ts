@@ -16,7 +16,8 @@
 // outbox empty: PersonObserved events are published straight onto the topic at a steady rate
 // (a third of them a further record of a person published earlier, from another source);
 // each is timed from its send to the first master-person event whose source records hold it.
-// Profiling: --cpu-prof writes a V8 CPU profile of the mdm process to .data/bench/mdm-prof
+// Profiling: --cpu-prof writes a V8 CPU profile (5 ms samples, through cpu-profile-preload.cjs:
+// --cpu-prof itself is not allowed in NODE_OPTIONS) of the mdm process to .data/bench/mdm-prof
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
 // --max-old-space-size (large loads need more than V8's default).
 import { spawnSync } from 'node:child_process';
@@ -360,9 +361,9 @@ async function main(): Promise<void> {
       const total = await messagesOn(kafka, `${prefix}${TOPICS.personObserved.name}`);
       if (preloaded) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'preload', ...preloaded, observationsOnTopic: total })}\n`);
 
-      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', CPU_PROF ? `--cpu-prof --cpu-prof-dir=${join(benchDir, 'mdm-prof')} --cpu-prof-interval=5000` : ''].join(' ').trim();
+      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
-      mdm = await ServiceProcess.start('mdm', { DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
+      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
       const rss = new RssWatch(mdm);
       const db = new Client({ connectionString: url.toString() });
       await db.connect();
