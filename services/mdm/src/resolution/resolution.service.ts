@@ -1,4 +1,4 @@
-import { decode, sourceRecordKey, type PersonDetails, type PersonObserved, type PartnerRecordWithdrawn } from '@hub/contracts';
+import { decode, type GoldenRecordInput, sourceRecordKey, type PersonDetails, type PersonObserved, type PartnerRecordWithdrawn } from '@hub/contracts';
 import { appendToOutbox, type ConsumedMessage, keepUnprocessed, type Logger, PermanentError } from '@hub/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { goldenRecord, type MemberRecord } from '../golden-record/domain';
@@ -45,6 +45,7 @@ export type ReviewDecision = 'must-link' | 'cannot-link';
 export class ResolutionService implements MasterView {
   private state!: ResolverProjection;
   private appliedSeq = 0;
+  private goldenMemo: Map<string, GoldenRecordInput> | undefined;
   /** One change or catch-up at a time within this process (partitions are consumed concurrently). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -167,8 +168,14 @@ export class ResolutionService implements MasterView {
           if (entries.length === 0) return [];
           lastSeq = await appendToLog(manager, entries);
           if (events.length > 0) {
-            await saveMasters(manager, this.masterRows(events), this.modelVersion);
-            await appendToOutbox(manager, masterMessages(events, this, this.modelVersion, this.topicPrefix, Date.now(), splitReason));
+            // the master rows and the events describe the same masters: one golden record each
+            this.goldenMemo = new Map();
+            try {
+              await saveMasters(manager, this.masterRows(events), this.modelVersion);
+              await appendToOutbox(manager, masterMessages(events, this, this.modelVersion, this.topicPrefix, Date.now(), splitReason));
+            } finally {
+              this.goldenMemo = undefined;
+            }
           }
           return events;
         });
@@ -202,7 +209,15 @@ export class ResolutionService implements MasterView {
     });
   }
 
-  golden(masterId: string) {
+  golden(masterId: string): GoldenRecordInput {
+    const memo = this.goldenMemo?.get(masterId);
+    if (memo) return memo;
+    const golden = this.computeGolden(masterId);
+    this.goldenMemo?.set(masterId, golden);
+    return golden;
+  }
+
+  private computeGolden(masterId: string): GoldenRecordInput {
     const members = this.resolver.recordsOf(masterId).map((key) => this.state.members.get(key)).filter((member): member is MemberRecord => member !== undefined);
     return members.length ? goldenRecord(members, this.policy.survivorship) : { person: { name: {} }, provenance: [] };
   }
