@@ -59,6 +59,24 @@ async function reportMasters(): Promise<void> {
   }
 }
 
+/** mdm's own view so far: match rate per feed, the review queue and suspect masters (internal API). */
+async function reportMatching(): Promise<void> {
+  const tokenFile = join(root, '.run', 'secrets', 'mdm-service-token');
+  const token = process.env.MDM_SERVICE_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+  if (!token) return;
+  const get = async <T>(path: string): Promise<T> => (await (await fetch(`${process.env.MDM_URL ?? 'http://127.0.0.1:3002'}/internal/v1${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+  try {
+    const { feeds } = await get<{ feeds: { sourceSystem: string; records: number; rate: number }[] }>('/reports/match-rate');
+    const review = await get<{ total: number }>('/review?limit=1');
+    const suspects = await get<{ total: number }>('/reports/suspects');
+    const busiest = [...feeds].sort((a, b) => b.records - a.records).slice(0, 8);
+    process.stdout.write(`mdm match rate (records linked to another record), largest feeds: ${busiest.map((f) => `${f.sourceSystem} ${(f.rate * 100).toFixed(0)}%`).join(', ')}\n`);
+    process.stdout.write(`mdm review queue: ${review.total.toLocaleString()} pairs waiting; suspect masters: ${suspects.total.toLocaleString()}\n`);
+  } catch {
+    process.stdout.write('mdm: its reports are not available yet\n');
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(city, 'manifest.json'))) {
     say(`generating the synthetic city (${scale} scale)…`);
@@ -102,7 +120,8 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${rows.length} feeds, ${sum('rows').toLocaleString()} rows (${sum('accepted').toLocaleString()} accepted, ${sum('rejected').toLocaleString()} rejected) through ingest in ${Math.round((Date.now() - started) / 1000)} s\n`);
   process.stdout.write(`city: ${city} (truth files in truth/)   drop folder: ${dropDir}\n`);
   await reportMasters();
-  process.stdout.write('next: npm run feed -- profile police-offences   |   npm run feed -- rejects school-census   |   curl http://127.0.0.1:3001/health/ready\n');
+  await reportMatching();
+  process.stdout.write('next: npm run feed -- profile police-offences   |   npm run mdm -- suspects   |   npm run mdm -- review --limit 5   |   docs/portal-api.md for reading masters\n');
 }
 
 main().catch((error) => {
