@@ -80,20 +80,34 @@ function sources(): { dataset: string; specs: SourceSpec[] } {
   };
 }
 
-async function waitForMdm(db: Client, kafkaAdmin: { fetchTopicOffsets: (topic: string) => Promise<{ high: string }[]> }, topic: string): Promise<number> {
-  let last = -1;
+type Admin = {
+  fetchTopicOffsets: (topic: string) => Promise<{ partition: number; high: string }[]>;
+  fetchOffsets: (options: { groupId: string; topics: string[] }) => Promise<{ partitions: { partition: number; offset: string }[] }[]>;
+};
+
+/**
+ * Until mdm's consumer group has committed every message on its topic (it commits a batch
+ * after the batch's transaction): counting log rows is not enough, since an event delivered
+ * twice is logged once.
+ */
+async function waitForMdm(db: Client, admin: Admin, topic: string, groupId: string, mdm: ServiceProcess): Promise<{ observations: number; published: number }> {
+  let last = '';
   let lastChange = Date.now();
   for (;;) {
-    const published = (await kafkaAdmin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    const high = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+    const published = high.reduce((sum, p) => sum + Number(p.high), 0);
     const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows as { n: number }[];
-    if (n >= published) return n;
-    if (n !== last) {
-      last = n;
+    if (high.every((p) => Number(p.high) === 0 || (at.get(p.partition) ?? -1) >= Number(p.high))) return { observations: n, published };
+    const progress = `${n}:${[...at.values()].join(',')}`;
+    if (progress !== last) {
+      last = progress;
       lastChange = Date.now();
-    } else if (Date.now() - lastChange > 120_000) {
-      throw new Error(`mdm stopped at ${n} of ${published} observations for two minutes (dead letters?)`);
+    } else if (Date.now() - lastChange > 180_000) {
+      throw new Error(`mdm stopped at ${n} logged of ${published} published for three minutes; its log ends:\n${mdm.log.slice(-3000)}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
@@ -184,7 +198,7 @@ async function evaluateOnce(shuffle: number) {
         await ingestDb.destroy();
         const loadedAt = Date.now();
         await db.connect();
-        const observations = await waitForMdm(db, admin, `${prefix}${TOPICS.personObserved.name}`);
+        const { observations, published } = await waitForMdm(db, admin, `${prefix}${TOPICS.personObserved.name}`, `${prefix}mdm`, mdm);
         const resolvedAt = Date.now();
 
         const masters: { id: string; records: string[] }[] = (await db.query(`SELECT id, records FROM mdm.master WHERE status = 'active'`)).rows;
@@ -213,7 +227,7 @@ async function evaluateOnce(shuffle: number) {
           inReview: graph.review.records, inReviewShare: round(graph.review.records / Math.max(1, scored.records), 5), reviewPairs: graph.review.pairs,
           equalsLibrary: samePartition(pipeline, library) && samePartition(pipeline, graphMasters),
           notHeld: scored.notHeld, unknownTruth: scored.unknownTruth, rows: loads.rows, accepted: loads.accepted, rejected: loads.rejected, withdrawn: loads.withdrawn,
-          quarantined: loads.quarantined, unparseable: prepared.unparseable, emptyDeliveries: prepared.empty, observations, masters: masters.length,
+          quarantined: loads.quarantined, published, unparseable: prepared.unparseable, emptyDeliveries: prepared.empty, observations, masters: masters.length,
           modelVersion: model.version, threshold: DEFAULT_DECISION_POLICY.linkProbability,
           trainSeconds: round((trainedAt - started) / 1000, 1), loadSeconds: round((loadedAt - trainedAt) / 1000, 1), drainSeconds: round((resolvedAt - loadedAt) / 1000, 1),
           seconds: round((Date.now() - started) / 1000, 1),
