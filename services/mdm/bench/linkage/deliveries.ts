@@ -4,7 +4,7 @@
 // ids back to the truth stays here; nothing of the truth reaches the pipeline.
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { defaultFeedsDir, FeedRegistry } from '../../../ingest/src/feeds/feed-registry';
 import { readRows } from '../../../ingest/src/loads/source-reader';
@@ -62,7 +62,8 @@ export function writeFeedsDir(dir: string, rewritten: readonly string[], extraMa
   return feedsDir;
 }
 
-export async function prepareDeliveries(sources: readonly SourceSpec[], dir: string, random: () => number, extraMappings: readonly string[] = []): Promise<Prepared> {
+/** `combine`: every file of one feed is one delivery (the two files of a linkage). */
+export async function prepareDeliveries(sources: readonly SourceSpec[], dir: string, random: () => number, extraMappings: readonly string[] = [], combine = false): Promise<Prepared> {
   const extraDir = join(dir, 'extra-feeds');
   mkdirSync(extraDir, { recursive: true });
   for (const mapping of extraMappings) copyFileSync(mapping, join(extraDir, basename(mapping)));
@@ -71,6 +72,7 @@ export async function prepareDeliveries(sources: readonly SourceSpec[], dir: str
   const deliveries: PreparedDelivery[] = [];
   let unparseable = 0;
   let empty = 0;
+  const groups: { name: string; feed: string; index: number; rows: Record<string, unknown>[] }[] = [];
   for (const source of sources) {
     const feed = original.get(source.feed);
     const nested = feed.config.nested;
@@ -115,26 +117,37 @@ export async function prepareDeliveries(sources: readonly SourceSpec[], dir: str
         if (source.blank) row[source.blank] = '';
         rows.push(row);
       }
-      // random order of records; rows of one record in one delivery keep their order
-      const rank = new Map<unknown, number>();
-      const ordered = rows
-        .map((row, i) => {
-          const key = row[feed.keyColumn];
-          if (!rank.has(key)) rank.set(key, random());
-          return { row, i, r: rank.get(key)! };
-        })
-        .sort((a, b) => a.r - b.r || a.i - b.i)
-        .map((x) => x.row);
-      const out = join(dir, 'deliveries', source.feed, `${String(source.side)}-${String(index + 1).padStart(2, '0')}-${basename(file).replace(/\.[a-z]+$/, '')}.${feed.format}`);
-      mkdirSync(join(dir, 'deliveries', source.feed), { recursive: true });
-      if (feed.format === 'csv') {
-        const header = feed.expectedColumns ?? Object.keys(ordered[0] ?? {});
-        writeFileSync(out, `${csvLine(header)}\n${ordered.map((row) => csvLine(header.map((h) => String(row[h] ?? '')))).join('\n')}\n`);
-      } else {
-        writeFileSync(out, `${ordered.map((row) => JSON.stringify(row)).join('\n')}\n`);
-      }
-      deliveries.push({ feed: source.feed, file: out, rows: ordered });
+      // two files of one feed (a linkage) go in as one delivery: a second snapshot would withdraw the first
+      const group = combine ? source.feed : `${source.feed}/${String(source.side)}-${String(index + 1).padStart(2, '0')}-${basename(file).replace(/\.[a-z]+$/, '')}`;
+      const existing = groups.find((g) => g.name === group);
+      if (existing) existing.rows.push(...rows);
+      else groups.push({ name: group, feed: source.feed, index, rows });
     }
+  }
+  // deliveries round by round (every feed's first, then every feed's second...), the feeds of a round in a random order
+  const feedRank = new Map(sources.map((source) => [source.feed, random()]));
+  groups.sort((a, b) => a.index - b.index || feedRank.get(a.feed)! - feedRank.get(b.feed)!);
+  for (const { name, feed: feedName, rows } of groups) {
+    const feed = original.get(feedName);
+    // random order of records; rows of one record in one delivery keep their order
+    const rank = new Map<unknown, number>();
+    const ordered = rows
+      .map((row, i) => {
+        const key = row[feed.keyColumn];
+        if (!rank.has(key)) rank.set(key, random());
+        return { row, i, r: rank.get(key)! };
+      })
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map((x) => x.row);
+    const out = join(dir, 'deliveries', `${name}.${feed.format}`);
+    mkdirSync(dirname(out), { recursive: true });
+    if (feed.format === 'csv') {
+      const header = feed.expectedColumns ?? Object.keys(ordered[0] ?? {});
+      writeFileSync(out, `${csvLine(header)}\n${ordered.map((row) => csvLine(header.map((h) => String(row[h] ?? '')))).join('\n')}\n`);
+    } else {
+      writeFileSync(out, `${ordered.map((row) => JSON.stringify(row)).join('\n')}\n`);
+    }
+    deliveries.push({ feed: feedName, file: out, rows: ordered });
   }
   const feedsDir = writeFeedsDir(dir, [...new Set(sources.map((s) => s.feed))], extraMappings);
   return { feedsDir, deliveries, truth, unparseable, empty };
