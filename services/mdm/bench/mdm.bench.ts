@@ -128,7 +128,7 @@ async function messagesOn(kafka: Kafka, topic: string): Promise<number> {
 
 /** mdm's consumed batches so far, from its metrics: how many, how long in all, how many messages. */
 async function batchesOf(mdm: ServiceProcess): Promise<{ batches: number; seconds: number; messages: number }> {
-  const text = await (await fetch(`${mdm.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  const text = await (await fetch(`${mdm.url}/metrics`, { signal: AbortSignal.timeout(120_000) })).text();
   const sum = (pattern: RegExp) => [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
   return {
     batches: sum(/^hub_batch_duration_seconds_count\{[^}]*\} (\S+)$/gm),
@@ -176,7 +176,8 @@ class RssWatch {
   last = 0;
   constructor(private readonly mdm: ServiceProcess) {}
   async sample(): Promise<number> {
-    const text = await (await fetch(`${this.mdm.url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text().catch(() => '');
+    // a busy service may not answer in time: a missed sample, not a failed run
+    const text = await fetch(`${this.mdm.url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((response) => response.text()).catch(() => '');
     const rss = Number(text.match(/process_resident_memory_bytes\{[^}]*\} (\d+)/)?.[1] ?? 0);
     if (rss) this.last = rss;
     this.peak = Math.max(this.peak, rss);
