@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { generate, REALISTIC_V1 } from '@hub/synthetic';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TcpProxy, throughProxy } from '@hub/testkit';
@@ -179,3 +180,40 @@ describe('ingest while PostgreSQL goes away', () => {
   });
 });
 
+
+describe('ingest reads every declared encoding and layout, against the real Kafka and PostgreSQL', () => {
+  let hub: IngestHarness;
+  let city: string;
+  let manifest: { feeds: Array<{ name: string; format: string; encoding?: string; deliveries: Array<{ file: string; rows: number }> }> };
+
+  beforeAll(async () => {
+    hub = await ingestHarness('encodings');
+    city = mkdtempSync(join(tmpdir(), 'hub-ingest-city-'));
+    generate({ seed: '3', persons: 400, out: city, profile: REALISTIC_V1 });
+    manifest = JSON.parse(readFileSync(join(city, 'manifest.json'), 'utf8'));
+  });
+  afterAll(async () => {
+    await hub.close();
+    rmSync(city, { recursive: true, force: true });
+  });
+
+  it('loads UTF-8 with a byte-order mark and CRLF line ends', async () => {
+    const file = writeFile(city, 'bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv(personRow(31), personRow(32, { forename: 'Zoë' })).replace(/\n/g, '\r\n'))]));
+    expect(await hub.runner.loadFile('test-people', file)).toMatchObject({ status: 'completed', rows: 2, accepted: 2, rejected: 0 });
+    const given = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key === 'test-people/P32').map((m) => (m.value as { person: { name: { givenNames: string[] } } }).person.name.givenNames[0]);
+    expect(given).toEqual(['Zoë']);
+  });
+
+  it('loads the synthetic city\'s Windows-1252 (CRLF) files and its JSON Lines files with nested objects', async () => {
+    const feeds = manifest.feeds.filter((feed) => hub.feeds.get(feed.name).encoding === 'windows-1252' || hub.feeds.get(feed.name).format === 'jsonl');
+    expect(feeds.some((feed) => hub.feeds.get(feed.name).encoding === 'windows-1252')).toBe(true);
+    expect(feeds.some((feed) => hub.feeds.get(feed.name).format === 'jsonl')).toBe(true);
+    for (const feed of feeds) {
+      const delivery = feed.deliveries.find((d) => d.rows > 0);
+      if (!delivery) continue;
+      const report = await hub.runner.loadFile(feed.name, join(city, delivery.file));
+      expect({ feed: feed.name, status: report.status, rows: report.rows }).toEqual({ feed: feed.name, status: 'completed', rows: delivery.rows });
+      expect({ feed: feed.name, mostlyAccepted: report.accepted >= report.rows * 0.8 }).toEqual({ feed: feed.name, mostlyAccepted: true });
+    }
+  });
+});
