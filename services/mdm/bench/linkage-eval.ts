@@ -149,7 +149,7 @@ async function evaluateOnce(shuffle: number) {
   const random = seededRandom(seed * 1000 + shuffle);
   const { dataset, specs } = sources();
   const dir = mkdtempSync(join(tmpdir(), 'hub-linkage-'));
-  const prepared = await prepareDeliveries(specs, dir, random, mapping ? [mapping] : []);
+  const prepared = await prepareDeliveries(specs, dir, random, mapping ? [mapping] : [], format !== 'synthetic');
   const feeds = FeedRegistry.fromDirectory(prepared.feedsDir);
   if (args.includes('--prepare-only')) {
     const labels = [...prepared.truth.values()];
@@ -174,6 +174,7 @@ async function evaluateOnce(shuffle: number) {
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify(model));
   const trainedAt = Date.now();
+  if (args.includes('--library-only')) return libraryOnly(dataset, shuffle, prepared, feeds, model, started);
 
   try {
     return await withIsolatedRun('linkage', async ({ prefix, databaseUrl, kafka }) => {
@@ -243,7 +244,53 @@ async function evaluateOnce(shuffle: number) {
   }
 }
 
-type Result = Awaited<ReturnType<typeof evaluateOnce>>;
+/**
+ * No servers: the same deliveries, mapped as ingest maps them, streamed in the same order
+ * through the library's resolver (a snapshot delivery withdraws its feed's records it no
+ * longer holds; unchanged rows are added again). For a first look when the pipeline cannot run.
+ */
+function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnType<typeof prepareDeliveries>>, feeds: FeedRegistry, model: MatchModel, started: number) {
+  const resolver = new IncrementalResolver(model, DEFAULT_RESOLVER_OPTIONS);
+  for (const delivery of prepared.deliveries) {
+    const feed = feeds.get(delivery.feed);
+    const seen = new Set<string>();
+    for (const row of delivery.rows) {
+      const mapped = feed.mapRow(row);
+      if (mapped.outcome === 'withdrawn') {
+        const key = `${feed.sourceSystem}/${mapped.sourceRecordId}`;
+        if (resolver.record(key)) resolver.withdraw(key);
+      }
+      if (mapped.outcome !== 'accepted') continue;
+      for (const record of mapped.records) {
+        if (record.type !== 'person') continue;
+        const key = `${feed.sourceSystem}/${record.sourceRecordId}`;
+        seen.add(key);
+        if (resolver.record(key)) resolver.withdraw(key);
+        resolver.add(toMatchRecord(key, feed.sourceSystem, record.person as PersonDetails, { names }));
+      }
+    }
+    if (feed.kind === 'snapshot') {
+      for (const master of resolver.snapshot()) for (const key of master.records) if (key.startsWith(`${feed.sourceSystem}/`) && !seen.has(key)) resolver.withdraw(key);
+    }
+  }
+  const masterOf = new Map<string, string>();
+  for (const master of resolver.snapshot()) for (const key of master.records) masterOf.set(key, master.masterId);
+  const scored = score(masterOf, prepared.truth, [], linkage, format === 'synthetic');
+  if (format === 'synthetic') {
+    const held = [...prepared.truth.keys()].filter((key) => masterOf.has(key));
+    process.stderr.write(`${JSON.stringify({ shuffle, diagnosis: diagnose(held, (key) => prepared.truth.get(key)!.original, (key) => masterOf.get(key)!, readRecordTruth(positional[0]!)) })}\n`);
+  }
+  const sizes = new Map<string, number>();
+  for (const master of masterOf.values()) sizes.set(master, (sizes.get(master) ?? 0) + 1);
+  const inReview = new Set(resolver.reviewQueue().flatMap((item) => [item.recordId, item.otherRecordId]).filter((key) => sizes.get(masterOf.get(key) ?? '') === 1)).size;
+  return {
+    dataset, mode: linkage ? 'linkage' : 'dedupe', shuffle, pipeline: false, records: scored.records, truePairs: scored.truePairs, predictedPairs: scored.predictedPairs,
+    precision: round(scored.precision), recall: round(scored.recall), f1: round(scored.f1), b3F1: round(scored.b3F1), inReview, inReviewShare: round(inReview / Math.max(1, scored.records), 5),
+    notHeld: scored.notHeld, modelVersion: model.version, seconds: round((Date.now() - started) / 1000, 1),
+  };
+}
+
+type Result = Exclude<Awaited<ReturnType<typeof evaluateOnce>>, ReturnType<typeof libraryOnly>>;
 
 function summary(results: Result[]) {
   const mean = (pick: (r: Result) => number | null) => {
@@ -272,12 +319,18 @@ async function main(): Promise<void> {
     let result: Result | undefined;
     for (let attempt = 1; !result; attempt++) {
       try {
-        result = await evaluateOnce(shuffle);
+        const outcome = await evaluateOnce(shuffle);
+        if ('pipeline' in outcome) {
+          process.stdout.write(`${JSON.stringify(outcome)}\n`);
+          break;
+        }
+        result = outcome;
       } catch (error) {
         if (attempt >= 3) throw error;
         process.stderr.write(`shuffle ${shuffle} attempt ${attempt} failed, running it again: ${(error as Error).message}\n`);
       }
     }
+    if (!result) continue;
     results.push(result);
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
