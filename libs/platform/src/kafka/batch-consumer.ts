@@ -32,6 +32,9 @@ export interface BatchConsumerOptions {
   sessionTimeoutMs?: number;
 }
 
+/** Well inside kafkajs' default session timeout (30 s) and heartbeat interval (3 s). */
+const HEARTBEAT_WHILE_HANDLING_MS = 3000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toConsumed(topic: string, partition: number, message: EachBatchPayload['batch']['messages'][number]): ConsumedMessage {
@@ -75,9 +78,23 @@ export class BatchConsumer {
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1048576,
       allowAutoTopicCreation: false,
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
-    await this.consumer.run({
+    const consumer = this.consumer;
+    // kafkajs restarts itself after retriable errors only; after any other crash (a member the
+    // coordinator no longer knows, say) it would stay stopped and the service would consume
+    // nothing while looking healthy. Start it again instead.
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (this.stopping || event.payload.restart) return;
+      this.options.logger.error({ groupId, error: String(event.payload.error) }, 'consumer crashed; starting it again');
+      setTimeout(() => {
+        if (this.stopping || this.consumer !== consumer) return;
+        void consumer.disconnect().catch(() => undefined).then(() => (this.stopping ? undefined : this.start())).catch((error: unknown) => {
+          this.options.logger.error({ groupId, error: String(error) }, 'consumer restart failed');
+        });
+      }, this.backoffMs);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
@@ -101,10 +118,16 @@ export class BatchConsumer {
     const messages = batch.messages.map((message) => toConsumed(batch.topic, batch.partition, message));
     const timer = metrics?.batchSeconds.startTimer({ group: groupId });
     const parent = extractTraceContext(messages[messages.length - 1]!.headers);
-    await inSpan(`consume ${batch.topic}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.batch.message_count': messages.length, 'messaging.destination.partition.id': batch.partition } }, async () => {
-      const handledWhole = await this.handleWhole(messages, payload);
-      if (!handledWhole) await this.handleOneByOne(messages, payload);
-    });
+    // A long batch must not cost the group membership: heartbeat while the handler works.
+    const heartbeats = setInterval(() => void payload.heartbeat().catch(() => undefined), HEARTBEAT_WHILE_HANDLING_MS);
+    try {
+      await inSpan(`consume ${batch.topic}`, { kind: SpanKind.CONSUMER, parent, attributes: { 'messaging.batch.message_count': messages.length, 'messaging.destination.partition.id': batch.partition } }, async () => {
+        const handledWhole = await this.handleWhole(messages, payload);
+        if (!handledWhole) await this.handleOneByOne(messages, payload);
+      });
+    } finally {
+      clearInterval(heartbeats);
+    }
     // Commit even while stopping: graceful shutdown finishes the batch in hand and commits it.
     if (payload.isStale()) return;
     const last = messages[messages.length - 1]!;

@@ -42,6 +42,11 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   migrations?: MixedList<string | (new () => unknown)>;
   /** Topics this service produces to or consumes from; created if missing (logical names, prefixed at run time). */
   topics?: TopicSpec[];
+  /**
+   * Kafka consumer settings: how many partitions' batches are handed to the handlers at once
+   * (default 1; a handler that groups concurrent batches into one transaction wants more).
+   */
+  consumer?: { partitionsConsumedConcurrently?: number };
   /** Starts an outbox relay in this process. */
   relay?: boolean;
   redis?: boolean;
@@ -126,6 +131,7 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
         groupId: `${config.TOPIC_PREFIX}${service}`,
         topicPrefix: config.TOPIC_PREFIX,
         deadLetterTopic: `${config.TOPIC_PREFIX}${dlq.name}`,
+        partitionsConsumedConcurrently: definition.consumer?.partitionsConsumedConcurrently,
       }),
     },
     { inheritAppConfig: true },
