@@ -23,6 +23,8 @@ void runService({
   migrations: [MdmTables1764150000000, MdmLogEntries1764160000000, OutboxParkedTable1764150000000],
   topics: ALL_TOPICS.filter((topic) => topic.name === 'hub.ingest.person-observed.v1' || topic.name === 'hub.mdm.master-persons.v1'),
   relay: true,
+  // every partition's batch at once: the resolution service groups them into one transaction
+  consumer: { partitionsConsumedConcurrently: 12 },
   appModule: (runtime) => {
     // The model a new installation starts with: trained without labels on the synthetic city
     // (matching/offline/train-shipped-model.ts), or the file MDM_MODEL_FILE names. Once the log

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CONTRACT_EXAMPLES, deterministicEventId, encode, type PersonDetailsInput, sourceRecordKey, TOPICS } from '@hub/contracts';
+import { CONTRACT_EXAMPLES, deadLetterTopic, deterministicEventId, encode, type PersonDetailsInput, sourceRecordKey, TOPICS } from '@hub/contracts';
 import { createKafka, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
 import { createTestDatabase, ServiceProcess, testKafkaBrokers, testRedisUrl, testTopicPrefix } from '@hub/testkit';
 import type { DataSource } from 'typeorm';
@@ -10,7 +10,8 @@ import { DEFAULT_BLOCKING, DEFAULT_RESOLVER_OPTIONS } from '../src/matching/doma
 // A producer that skips ingest's validation sends absurd people straight onto mdm's topic:
 // 300-character names, emoji, a birth in 1066, and 150 records sharing every blocking key.
 // mdm resolves them all without failing, never scores more candidates than its cap, and
-// stops using a block that has grown past its size limit.
+// stops using a block that has grown past its size limit. A message that is not an event at
+// all goes to the dead-letter topic without failing its neighbours.
 describe('mdm with absurd input', () => {
   let mdm: ServiceProcess;
   let db: DataSource;
@@ -49,6 +50,8 @@ describe('mdm with absurd input', () => {
         return { key: sourceRecordKey(envelope), value: encode('PersonObserved', { ...example, envelope, person: absurd(i), qualityFlags: [] }) };
       }),
     });
+    // and a message that is not a hub event at all, among them: dead-lettered, the others unharmed
+    await producer.send({ topic: `${prefix}${TOPICS.personObserved.name}`, acks: -1, messages: [{ key: 'rogue/garbage', value: Buffer.from('not an avro event') }] });
     await producer.disconnect();
 
     const logged = async () => (await db.query(`SELECT count(*)::int AS n FROM observation_log WHERE kind = 'observed'`))[0].n as number;
@@ -67,6 +70,16 @@ describe('mdm with absurd input', () => {
     const blocking = (await (await fetch(`${mdm.url}/internal/v1/reports/blocking`, { headers: { authorization: `Bearer ${token}` } })).json()) as { oversizedBlocks: number };
     expect(DEFAULT_BLOCKING.maxBlockSize).toBeLessThan(records);
     expect(blocking.oversizedBlocks).toBeGreaterThan(0);
+    // the garbage went to mdm's dead-letter topic with its original bytes
+    const admin = kafka.admin();
+    await admin.connect();
+    let deadLettered = 0;
+    for (let i = 0; i < 100 && deadLettered === 0; i++) {
+      deadLettered = (await admin.fetchTopicOffsets(`${prefix}${deadLetterTopic('mdm').name}`)).reduce((sum, p) => sum + Number(p.high), 0);
+      if (!deadLettered) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await admin.disconnect();
+    expect(deadLettered).toBe(1);
     // and the service is still well
     expect((await fetch(`${mdm.url}/health/ready`)).status).toBe(200);
   });

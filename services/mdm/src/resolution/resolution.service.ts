@@ -10,6 +10,9 @@ import { appendToLog, hasModelEntry, type LogEntry, lockResolution, markPromoted
 
 type RecordEntry = Extract<LogEntry, { key: string }>;
 
+/** Observations resolved in one transaction at most, whatever the partitions bring together. */
+const MAX_GROUPED_OBSERVATIONS = 2000;
+
 function observationOf(message: ConsumedMessage): RecordEntry {
   if (!message.value) throw new PermanentError('MDM.EMPTY_MESSAGE', 'a message without a value (tombstones are not used on this topic)');
   const decoded = decode(message.value);
@@ -46,6 +49,9 @@ export class ResolutionService implements MasterView {
   private state!: ResolverProjection;
   private appliedSeq = 0;
   private goldenMemo: Map<string, GoldenRecordInput> | undefined;
+  /** Batches waiting for the next transaction, and whether a drain loop is running. */
+  private pending: Array<{ observations: RecordEntry[]; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private draining = false;
   /** One change or catch-up at a time within this process (partitions are consumed concurrently). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -116,9 +122,50 @@ export class ResolutionService implements MasterView {
     return this.exclusive(() => this.catchUp(this.dataSource));
   }
 
-  /** The batch handler: log, resolve, record masters, emit their events; all or nothing. */
+  /**
+   * The batch handler. Batches of several partitions that arrive while a transaction is running
+   * are resolved together in the next one (group commit): the fixed cost of a transaction (lock,
+   * catch-up, inbox, commit) is paid once for all of them, which is what keeps latency low when
+   * each partition brings only a few records. If a grouped transaction fails, each batch is
+   * tried again on its own, so one partition's bad message can never fail another's batch.
+   */
   handle(messages: readonly ConsumedMessage[]): Promise<void> {
     const observations = messages.map(observationOf);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ observations, resolve, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.pending.length > 0) {
+        // bounded, so that no transaction (and no partition's wait for it) grows without limit
+        let size = 0;
+        let take = 0;
+        while (take < this.pending.length && (take === 0 || size + this.pending[take]!.observations.length <= MAX_GROUPED_OBSERVATIONS)) size += this.pending[take++]!.observations.length;
+        const group = this.pending.splice(0, take);
+        try {
+          await this.resolveObservations(group.flatMap((batch) => batch.observations));
+          for (const batch of group) batch.resolve();
+        } catch (error) {
+          if (group.length === 1) {
+            group[0]!.reject(error);
+            continue;
+          }
+          for (const batch of group) {
+            await this.resolveObservations(batch.observations).then(batch.resolve, batch.reject);
+          }
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Log, resolve, record masters, emit their events; all or nothing. */
+  private resolveObservations(observations: readonly RecordEntry[]): Promise<void> {
     return this.change(async (manager) => {
       const fresh = await keepUnprocessed(manager, 'mdm', observations, (o) => o.eventId);
       if (fresh.length === 0) return { entries: [], events: [] };

@@ -124,6 +124,19 @@ describe(IncrementalResolver.name, () => {
     expect(bridge.events.map((e) => e.type)).toEqual(['updated']);
     expect(bridge.reviews).toEqual([expect.objectContaining({ recordId: 'b', reason: 'merge-guard' })]);
     expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));
+    expect(sut.reviewQueue()).toHaveLength(1);
+    // a reviewer joins the two masters: the pair is answered and leaves the queue
+    expect(sut.addMustLink('a1', 'c1').ok).toBe(true);
+    expect(sut.reviewQueue()).toEqual([]);
+  });
+
+  it('forgets a withdrawn record\'s review pairs', () => {
+    const policy = { ...DEFAULT_DECISION_POLICY, reviewProbability: 0.8 };
+    const { sut } = resolverWith([annaDob, annaPostcode], { policy, mergeGuard: { minBridgeProbability: 0.9, requirePairwiseSupport: true } });
+    sut.add(annaBoth);
+    expect(sut.reviewQueue()).toHaveLength(1);
+    sut.withdraw('b');
+    expect(sut.reviewQueue()).toEqual([]);
   });
 
   it('does not merge two different people who share an NHS number', () => {

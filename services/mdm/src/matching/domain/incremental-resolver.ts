@@ -227,8 +227,8 @@ export class IncrementalResolver {
       this.edges.get(other)?.delete(recordId);
       this.reviews.delete(pairKey(recordId, other));
     }
+    // every review item is a scored edge of its pair, so the loop above has removed this record's
     this.edges.delete(recordId);
-    for (const [key, review] of this.reviews) if (review.recordId === recordId || review.otherRecordId === recordId) this.reviews.delete(key);
     const masterId = this.masterOfRecord.get(recordId);
     this.masterOfRecord.delete(recordId);
     if (masterId === undefined) return [];
@@ -376,8 +376,14 @@ export class IncrementalResolver {
       .map((id) => ({ masterId: id, version: this.version(id), records: this.recordsOf(id), aliases: this.aliasesOf(id) }));
   }
 
+  /** Pairs waiting for a reviewer; a pair whose records have since joined one master is answered. */
   reviewQueue(): ReviewItem[] {
-    return [...this.reviews.values()];
+    const open: ReviewItem[] = [];
+    for (const [key, item] of this.reviews) {
+      if (this.masterOfRecord.get(item.recordId) === this.masterOfRecord.get(item.otherRecordId)) this.reviews.delete(key);
+      else open.push(item);
+    }
+    return open;
   }
 
   edgesOf(recordId: string): MatchEdge[] {
