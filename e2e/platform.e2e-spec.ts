@@ -15,6 +15,8 @@ describe('platform, end to end', () => {
       DATABASE_URL: await createTestDatabase('e2e_platform'),
       REDIS_URL: testRedisUrl(),
       INGEST_API_KEY_SECRET: randomBytes(32).toString('hex'),
+      MDM_SERVICE_TOKEN: randomBytes(32).toString('hex'),
+      PORTAL_JWT_SECRET: randomBytes(32).toString('hex'),
     };
   });
 
