@@ -42,7 +42,10 @@ export class RecordStore {
   async held(feed: string, ids: readonly string[]): Promise<Map<string, HeldRecord>> {
     if (ids.length === 0) return new Map();
     const rows: { source_record_id: string; version: string; observations: ObservationRef[]; withdrawn: boolean }[] = await this.dataSource.query(
-      `SELECT source_record_id, version, observations, withdrawn FROM source_record WHERE feed = $1 AND source_record_id = ANY($2::text[])`,
+      // A join on the unnested ids, not "= ANY": the planner then probes the primary key for each
+      // id whatever its statistics say; with "= ANY" on a table growing faster than autoanalyze
+      // follows, it chose scans that made each lookup cost grow with the table.
+      `SELECT s.source_record_id, s.version, s.observations, s.withdrawn FROM unnest($2::text[]) AS k(id) JOIN source_record s ON s.feed = $1 AND s.source_record_id = k.id`,
       [feed, [...new Set(ids)]],
     );
     return new Map(rows.map((row) => [row.source_record_id, { version: row.version, observations: row.observations, withdrawn: row.withdrawn }]));
@@ -58,7 +61,7 @@ export class RecordStore {
     await this.dataSource.transaction(async (manager) => {
       if (changes.length) await this.upsertChanges(manager, feed, loadId, changes);
       if (seen.length) {
-        await manager.query(`UPDATE source_record SET seen_load_id = $3 WHERE feed = $1 AND source_record_id = ANY($2::text[])`, [feed, seen, loadId]);
+        await manager.query(`UPDATE source_record s SET seen_load_id = $3 FROM unnest($2::text[]) AS k(id) WHERE s.feed = $1 AND s.source_record_id = k.id`, [feed, seen, loadId]);
       }
       if (rejections.length) {
         await manager.query(
