@@ -25,7 +25,8 @@ export async function ensureDatabase(url: string): Promise<void> {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (!rowCount) {
       await client.query(`CREATE DATABASE "${name}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another process
+        // created meanwhile by another process: 42P04, or 23505 when both inserts into pg_database race
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
     }
   } finally {
