@@ -81,7 +81,7 @@ export class ExplanationService {
       modelVersion: this.resolution.modelVersion,
       masters: masters.map((m) => ({ masterId: m.masterId, records: m.records })),
       pairs,
-      review: { pairs: review.length, records: [...waiting].filter((key) => (resolver.recordsOf(resolver.masterOf(key) ?? '').length ?? 0) <= 1).length },
+      review: { pairs: review.length, records: [...waiting].filter((key) => resolver.recordsOf(resolver.masterOf(key) ?? '').length <= 1).length },
     };
   }
 

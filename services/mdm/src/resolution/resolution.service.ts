@@ -28,7 +28,6 @@ function observationOf(message: ConsumedMessage): RecordEntry {
   throw new PermanentError('MDM.UNEXPECTED_CONTRACT', `mdm does not handle ${decoded.name} on this topic`);
 }
 
-export { ResolutionRefused };
 
 export type ReviewDecision = 'must-link' | 'cannot-link';
 
