@@ -57,7 +57,7 @@ export class ExplanationService {
     const resolver = this.resolution.projection;
     return {
       a, b, masterOfA: resolver.masterOf(a) ?? null, masterOfB: resolver.masterOf(b) ?? null,
-      matchWeight: scored.matchWeight, probability: scored.probability, priorWeight: scored.priorWeight, decision: decide(scored),
+      matchWeight: scored.matchWeight, probability: scored.probability, priorWeight: scored.priorWeight, decision: decide(scored, this.resolution.currentModel, this.resolution.policy.decision),
       modelVersion: scored.modelVersion, comparisons: scored.comparisons.map((c) => ({ comparison: c.comparison, level: c.levelIndex, label: c.level, weight: c.weight, termFrequencyWeight: c.termFrequencyWeight })),
     };
   }

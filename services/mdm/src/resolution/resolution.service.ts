@@ -62,7 +62,7 @@ export class ResolutionService implements MasterView {
     /** The model the log starts with when it is new: the shipped one (or a file named in config). */
     private readonly initialModel: MatchModel,
     /** Trusted identifier schemes and survivorship trust (the shipped defaults unless configured). */
-    private readonly policy: MdmPolicy = loadMdmPolicy(),
+    readonly policy: MdmPolicy = loadMdmPolicy(),
     /** Told the number of candidates scored for each new observation (a metric). */
     private readonly onCandidates: (count: number) => void = () => undefined,
   ) {}

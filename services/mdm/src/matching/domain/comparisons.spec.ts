@@ -29,8 +29,19 @@ describe('comparison levels', () => {
     [{ given: 'john', family: 'smith' }, { given: 'smith', family: 'john' }, 'swapped with the other name'],
     [{ given: 'john' }, { given: 'zebedee' }, 'else'],
     [{ given: 'john' }, {}, 'null'],
+    [{ given: 'rebecca' }, { given: 'ellen', middle: 'rebecca' }, 'nickname or variant'],
   ])('given name %j vs %j is %s', (a, b, expected) => {
     expect(levelOf('given name', a, b)).toBe(expected);
+  });
+
+  it.each([
+    [{ given: 'james', middle: 'william' }, { given: 'james', middle: 'william' }, 'exact'],
+    [{ given: 'james', middle: 'william' }, { given: 'james', middle: 'wiliam' }, 'jaro-winkler >= 0.88'],
+    [{ given: 'james', middle: 'william' }, { given: 'james', middle: 'w' }, 'initial agrees'],
+    [{ given: 'james', middle: 'william' }, { given: 'james', middle: 'paul' }, 'else'],
+    [{ given: 'james', middle: 'william' }, { given: 'james' }, 'null'],
+  ])('middle name %j vs %j is %s', (a, b, expected) => {
+    expect(levelOf('middle name', a, b)).toBe(expected);
   });
 
   it('uses the surname variant table', () => {

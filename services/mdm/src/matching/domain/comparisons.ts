@@ -24,6 +24,8 @@ export interface ComparisonSpec {
   readonly defaultU: readonly number[];
   /** Exact agreement (level 1) on this field is adjusted by how common the value is. */
   readonly termFrequency?: TermFrequencyField;
+  /** The level meaning "the value sits in the other field" (names): weighs as exact at most, with the same adjustment. */
+  readonly swappedLevel?: number;
   /**
    * m is known, not learned: national identifiers' error rates are documented, and a data set
    * may hold no true pair where both sides carry one (two registers, one with NHS numbers), so
@@ -65,13 +67,50 @@ function nameLevel(
   return 8;
 }
 
+const NAME_VARIANT = 4;
+
 const givenName: ComparisonSpec = {
   name: 'given name',
   levels: NAME_LEVELS,
   defaultM: [0.75, 0.02, 0.06, 0.03, 0.03, 0.02, 0.03, 0.06],
   defaultU: [0.01, 0.0005, 0.002, 0.001, 0.002, 0.005, 0.03, 0.95],
   termFrequency: 'givenName',
-  level: (a, b) => nameLevel(a.givenName, b.givenName, a.familyName, b.familyName, a.givenPhonetic, b.givenPhonetic, a.givenEquivalents, b.givenEquivalents),
+  swappedLevel: 2,
+  level: (a, b) => {
+    const level = nameLevel(a.givenName, b.givenName, a.familyName, b.familyName, a.givenPhonetic, b.givenPhonetic, a.givenEquivalents, b.givenEquivalents);
+    // Known by a middle name ("Ellen Rebecca" and "Rebecca"): a variant, not a different name.
+    if (level > NAME_VARIANT && a.givenName !== null && b.givenName !== null && (b.otherGivenNames.includes(a.givenName) || a.otherGivenNames.includes(b.givenName))) return NAME_VARIANT;
+    return level;
+  },
+};
+
+/**
+ * Middle names, only when both records hold some: many sources keep the first given name
+ * alone, so one side without middle names says nothing. Different middle names are what tell a
+ * father from a son of the same first name at one address when neither record has a birth date.
+ */
+function middleNameLevel(a: MatchRecord, b: MatchRecord): number {
+  const x = a.otherGivenNames;
+  const y = b.otherGivenNames;
+  if (x.length === 0 || y.length === 0) return NULL_LEVEL;
+  let best = 4;
+  for (const m of x) {
+    for (const n of y) {
+      if (m === n) return 1;
+      if (best > 2 && jaroWinkler(m, n) >= 0.88) best = 2;
+      // An initial on one side ("J") against a name starting with it.
+      if (best > 3 && (m.length === 1 || n.length === 1) && m[0] === n[0]) best = 3;
+    }
+  }
+  return best;
+}
+
+const middleName: ComparisonSpec = {
+  name: 'middle name',
+  levels: ['null', 'exact', 'jaro-winkler >= 0.88', 'initial agrees', 'else'],
+  defaultM: [0.85, 0.05, 0.05, 0.05],
+  defaultU: [0.02, 0.005, 0.01, 0.965],
+  level: middleNameLevel,
 };
 
 const familyName: ComparisonSpec = {
@@ -80,6 +119,7 @@ const familyName: ComparisonSpec = {
   defaultM: [0.8, 0.02, 0.06, 0.01, 0.03, 0.02, 0.02, 0.04],
   defaultU: [0.005, 0.0005, 0.002, 0.0005, 0.002, 0.005, 0.03, 0.955],
   termFrequency: 'familyName',
+  swappedLevel: 2,
   level: (a, b) => {
     const level = nameLevel(a.familyName, b.familyName, a.givenName, b.givenName, a.familyPhonetic, b.familyPhonetic, a.familyEquivalents, b.familyEquivalents);
     // A previous family name (maiden name) agreeing counts as a variant, not as a disagreement.
@@ -87,6 +127,14 @@ const familyName: ComparisonSpec = {
     return level;
   },
 };
+
+/** Date of birth levels from "two digits differ" on: not one person's date mistyped once. */
+export const DOB_DIFFERENT_MIN_LEVEL = 7;
+
+/** Both dates known and clearly not the same person's (a parent and a child, say). */
+export function datesOfBirthDiffer(a: MatchRecord, b: MatchRecord): boolean {
+  return dateOfBirthLevel(a, b) >= DOB_DIFFERENT_MIN_LEVEL;
+}
 
 function dateOfBirthLevel(a: MatchRecord, b: MatchRecord): number {
   const x = a.dateOfBirth;
@@ -259,6 +307,8 @@ export const IDENTIFIER_SCHEMES: readonly IdentifierScheme[] = ['NHS', 'UPN', 'N
 export const COMPARISONS: readonly ComparisonSpec[] = [
   givenName, familyName, dateOfBirth, sex, address, locality, email, phone,
   ...IDENTIFIER_SCHEMES.map(identifier),
+  // Last, so that models stored before it existed keep their comparisons' positions.
+  middleName,
 ];
 
 export function comparisonNamed(name: string): ComparisonSpec | undefined {

@@ -139,6 +139,24 @@ describe(IncrementalResolver.name, () => {
     expect(sut.reviewQueue()).toEqual([]);
   });
 
+  it('does not join a record to a master whose birth dates it contradicts, through a record that has none', () => {
+    // A father and son of one name at one address; the council's record of the son has no birth date.
+    const home = { given: 'peter', family: 'skeffington', postcode: 'L3 2UA', line: '6 Hawthorn Grove' };
+    const generous = testModel({ probabilityTwoRandomRecordsMatch: 0.2 });
+    const records = [rec('son', { ...home, dob: '1990-11-23' }), rec('council', home), rec('father', { ...home, dob: '1961-05-02' })];
+    const guarded = new IncrementalResolver(generous);
+    for (const r of records.slice(0, 2)) guarded.add(r);
+    expect(guarded.masterOf('council')).toBe(guarded.masterOf('son'));
+    const father = guarded.add(records[2]!);
+    expect(father.edges).toEqual(expect.arrayContaining([expect.objectContaining({ b: 'council', kind: 'link' })]));
+    expect(father.outcome).toBe('created');
+    expect(father.reviews).toEqual(expect.arrayContaining([expect.objectContaining({ otherRecordId: 'council', reason: 'conflict-guard' })]));
+    // Without the guard the link to the son's council record carries the father into the son's master.
+    const unguarded = new IncrementalResolver(generous, { policy: { ...DEFAULT_DECISION_POLICY, conflictGuard: false } });
+    for (const r of records) unguarded.add(r);
+    expect(unguarded.masterOf('father')).toBe(unguarded.masterOf('son'));
+  });
+
   it('does not merge two different people who share an NHS number', () => {
     const sut = new IncrementalResolver(testModel());
     sut.add(rec('p1', { given: 'anna', family: 'khan', sex: 'FEMALE', dob: '1980-03-04', ids: [['NHS', '9434765919']] }));

@@ -13,6 +13,7 @@
  * a former alias for the part that holds most of that alias's records.
  */
 import { BlockingOptions, CandidateIndex, DEFAULT_BLOCKING } from './blocking';
+import { datesOfBirthDiffer } from './comparisons';
 import { DecisionLayout, DecisionPolicy, DEFAULT_DECISION_POLICY, decideFromLevels, decisionLayout } from './decision';
 import { MatchRecord } from './match-record';
 import { CompiledModel, compileModel, MatchModel, matchWeight, probabilityFromWeight } from './model';
@@ -50,7 +51,7 @@ export interface MatchEdge {
   readonly a: string;
   readonly b: string;
   readonly kind: EdgeKind;
-  readonly reason: 'score' | 'trusted-identifier' | 'conflicting-identifier' | 'household-guard' | 'review-decision';
+  readonly reason: 'score' | 'trusted-identifier' | 'conflicting-identifier' | 'household-guard' | 'conflict-guard' | 'review-decision';
   readonly weight: number;
   readonly probability: number;
   readonly modelVersion: string;
@@ -110,6 +111,16 @@ interface MasterState {
   members: Set<string>;
 }
 
+/**
+ * Two sets of dates of birth that cannot be one person's: both known, and no date of one
+ * compatible with any of the other (a wrong date in one record leaves the others to agree).
+ */
+function birthDatesConflict(x: readonly MatchRecord[], y: readonly MatchRecord[]): boolean {
+  if (x.length === 0 || y.length === 0) return false;
+  for (const a of x) for (const b of y) if (!datesOfBirthDiffer(a, b)) return false;
+  return true;
+}
+
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
@@ -147,7 +158,7 @@ export class IncrementalResolver {
     this.options = { ...DEFAULT_RESOLVER_OPTIONS, ...options };
     this.model = model;
     this.compiled = compileModel(model);
-    this.layout = decisionLayout(this.compiled.names, this.options.policy);
+    this.layout = decisionLayout(this.compiled, this.options.policy);
     this.levels = new Uint8Array(this.compiled.specs.length);
     this.index = new CandidateIndex(this.options.blocking);
   }
@@ -168,16 +179,26 @@ export class IncrementalResolver {
     const bridges = this.bridgesByMaster(record.id, newEdges);
     const accepted: Array<{ masterId: string; edge: MatchEdge }> = [];
     const reviews: ReviewItem[] = [];
+    const birthDatesMatter = this.options.policy.conflictGuard && this.layout.dateOfBirthReliable;
+    const ownBirthDate = birthDatesMatter && record.dateOfBirth ? [record] : [];
     for (const bridge of bridges) {
+      const forced = bridge.edge.kind === 'must-link';
+      // A link to one record of a master is not a link to all of it: a father with no birth date
+      // on one register matches his son's record there, but not the son's birth date.
+      if (!forced && birthDatesConflict(ownBirthDate, this.birthDates(bridge.masterId))) {
+        reviews.push(this.reviewFor(bridge.edge, record.id, 'conflict-guard'));
+        continue;
+      }
       if (accepted.length === 0) {
         accepted.push(bridge);
         continue;
       }
       const acceptedIds = accepted.map((x) => x.masterId);
       const guardHolds =
-        bridge.edge.kind === 'must-link' ||
+        forced ||
         (bridge.edge.probability >= this.options.mergeGuard.minBridgeProbability &&
-          (!this.options.mergeGuard.requirePairwiseSupport || this.haveSupport(bridge.masterId, acceptedIds)));
+          (!this.options.mergeGuard.requirePairwiseSupport || this.haveSupport(bridge.masterId, acceptedIds)) &&
+          !(birthDatesMatter && birthDatesConflict(this.birthDates(bridge.masterId), acceptedIds.flatMap((id) => this.birthDates(id)))));
       if (guardHolds && !this.mastersConflict([bridge.masterId], acceptedIds)) accepted.push(bridge);
       else reviews.push(this.reviewFor(bridge.edge, record.id, 'merge-guard'));
     }
@@ -285,7 +306,7 @@ export class IncrementalResolver {
   rescore(model: MatchModel): MasterEvent[] {
     this.model = model;
     this.compiled = compileModel(model);
-    this.layout = decisionLayout(this.compiled.names, this.options.policy);
+    this.layout = decisionLayout(this.compiled, this.options.policy);
     this.levels = new Uint8Array(this.compiled.specs.length);
     for (const [recordId, byOther] of this.edges) {
       for (const [other, e] of byOther) if (e.kind !== 'must-link') byOther.delete(other);
@@ -313,6 +334,7 @@ export class IncrementalResolver {
       const mb = this.masterOfRecord.get(e.b);
       if (ma === undefined || mb === undefined || ma === mb) continue;
       if (e.probability < this.options.mergeGuard.minBridgeProbability || this.mastersConflict([ma], [mb])) continue;
+      if (this.options.policy.conflictGuard && this.layout.dateOfBirthReliable && birthDatesConflict(this.birthDates(ma), this.birthDates(mb))) continue;
       events.push(this.merge([ma, mb], 'MODEL_PROMOTED', e.weight));
     }
     for (const recordId of inArrivalOrder) {
@@ -461,6 +483,20 @@ export class IncrementalResolver {
       }
     }
     return false;
+  }
+
+  /** One record per distinct date of birth among a master's records. */
+  private birthDates(masterId: string): MatchRecord[] {
+    const out: MatchRecord[] = [];
+    const seen = new Set<string>();
+    for (const id of this.masters.get(masterId)?.members ?? []) {
+      const r = this.index.get(id);
+      if (r?.dateOfBirth && !seen.has(r.dateOfBirth.digits)) {
+        seen.add(r.dateOfBirth.digits);
+        out.push(r);
+      }
+    }
+    return out;
   }
 
   private mastersConflict(left: readonly string[], right: readonly string[]): boolean {

@@ -43,7 +43,24 @@ describe('term-frequency adjustment', () => {
     expect(common?.weight).toBeLessThan(rare?.weight ?? -Infinity);
   });
 
-  it('adjusts only exact agreement', () => {
+  it('weighs a swap of given and family name as exact agreement at most, adjusted by the commoner name', () => {
+    const swapModel = testModel({
+      termFrequencies: { givenName: { sarah: 0.02, tamsin: 0.0001 }, familyName: { jones: 0.03, zabrowski: 0.0001 }, locality: {} },
+      minimumTermFrequency: { givenName: 0.0001, familyName: 0.0001, locality: 0.02 },
+      // EM can find swaps far rarer among random pairs than exact agreement: a huge swap weight.
+      comparisons: testModel().comparisons.map((c) => (c.name === 'given name' || c.name === 'family name' ? { ...c, levels: c.levels.map((l, i) => (i === 1 ? { ...l, u: 1e-9 } : l)) } : c)),
+    });
+    const names = (s: ReturnType<typeof score>) => s.comparisons.filter((c) => c.comparison === 'given name' || c.comparison === 'family name').reduce((t, c) => t + c.weight, 0);
+    const exact = names(score(rec('a', { given: 'sarah', family: 'jones' }), rec('b', { given: 'sarah', family: 'jones' }), swapModel));
+    const swapped = score(rec('a', { given: 'jones', family: 'sarah' }), rec('b', { given: 'sarah', family: 'jones' }), swapModel);
+    expect(swapped.comparisons.find((c) => c.comparison === 'given name')?.level).toBe('swapped with the other name');
+    expect(names(swapped)).toBeCloseTo(exact, 10);
+    const rareSwap = names(score(rec('a', { given: 'zabrowski', family: 'tamsin' }), rec('b', { given: 'tamsin', family: 'zabrowski' }), swapModel));
+    expect(rareSwap).toBeGreaterThan(names(swapped));
+    expect(matchWeight(rec('a', { given: 'jones', family: 'sarah' }), rec('b', { given: 'sarah', family: 'jones' }), compileModel(swapModel))).toBeCloseTo(swapped.matchWeight, 10);
+  });
+
+  it('adjusts only exact agreement (and a swap)', () => {
     const s = score(rec('a', { family: 'smith' }), rec('b', { family: 'smyth' }), model);
     expect(s.comparisons.find((c) => c.comparison === 'family name')?.termFrequencyWeight).toBe(0);
   });

@@ -89,6 +89,10 @@ export function compileModel(model: MatchModel): CompiledModel {
     specs.push(spec);
     const w = new Float64Array(spec.levels.length);
     params.levels.forEach((l, i) => (w[i + 1] = Math.log2(l.m / l.u)));
+    // A name in the other field is the same evidence as the name in its own field, never more:
+    // EM finds swaps rare among random pairs (tiny u), and both name comparisons see the one
+    // swap, so unbounded it would outweigh exact agreement on both names.
+    if (spec.swappedLevel !== undefined) w[spec.swappedLevel] = Math.min(w[spec.swappedLevel], w[1]);
     weights.push(w);
     const field = spec.termFrequency;
     termFrequencies.push(
@@ -126,12 +130,25 @@ function termValue(field: TermFrequencyField, r: MatchRecord): string | null {
 /** Largest correction a term frequency may make, so that one odd table entry cannot decide alone. */
 const MAX_TF_ADJUSTMENT = 6;
 
-function termFrequencyWeight(compiled: CompiledModel, c: number, a: MatchRecord): number {
+/** Whether a level's weight is adjusted by how common the agreeing value is. */
+function adjustedByFrequency(spec: ComparisonSpec, level: number): boolean {
+  return level === 1 || (level === spec.swappedLevel && level !== NULL_LEVEL);
+}
+
+/**
+ * The adjustment for the more common of the two values: for exact agreement they are one
+ * value; for a swap ("Jones Sarah" against "Sarah Jones") the one in its usual field is the
+ * common given name, not the rare given name "Jones".
+ */
+function termFrequencyWeight(compiled: CompiledModel, c: number, a: MatchRecord, b: MatchRecord): number {
   const tf = compiled.termFrequencies[c];
   if (!tf) return 0;
-  const value = termValue(tf.field, a);
-  if (value === null) return 0;
-  const frequency = Math.max(tf.table.get(value) ?? tf.minimum, tf.minimum);
+  const frequencyOf = (r: MatchRecord) => {
+    const value = termValue(tf.field, r);
+    return value === null ? 0 : (tf.table.get(value) ?? tf.minimum);
+  };
+  const frequency = Math.max(frequencyOf(a), frequencyOf(b), tf.minimum);
+  if (termValue(tf.field, a) === null && termValue(tf.field, b) === null) return 0;
   const adjustment = Math.log2(tf.uExact / frequency);
   return Math.max(-MAX_TF_ADJUSTMENT, Math.min(MAX_TF_ADJUSTMENT, adjustment));
 }
@@ -152,7 +169,7 @@ export function matchWeight(a: MatchRecord, b: MatchRecord, compiled: CompiledMo
     if (levels) levels[c] = level;
     if (level === NULL_LEVEL) continue;
     total += compiled.weights[c][level];
-    if (level === 1) total += termFrequencyWeight(compiled, c, a);
+    if (adjustedByFrequency(specs[c], level)) total += termFrequencyWeight(compiled, c, a, b);
   }
   return total;
 }
@@ -187,7 +204,7 @@ export function score(a: MatchRecord, b: MatchRecord, model: MatchModel): PairSc
   compiled.specs.forEach((spec, c) => {
     const levelIndex = spec.level(a, b);
     const bayesFactorWeight = levelIndex === NULL_LEVEL ? 0 : compiled.weights[c][levelIndex];
-    const tfWeight = levelIndex === 1 ? termFrequencyWeight(compiled, c, a) : 0;
+    const tfWeight = adjustedByFrequency(spec, levelIndex) ? termFrequencyWeight(compiled, c, a, b) : 0;
     const weight = bayesFactorWeight + tfWeight;
     total += weight;
     comparisons.push({ comparison: spec.name, level: spec.levels[levelIndex], levelIndex, bayesFactorWeight, termFrequencyWeight: tfWeight, weight });

@@ -6,6 +6,8 @@ import { defaultModel, MatchModel, withVersion } from './model';
 
 export interface PersonSketch {
   given?: string;
+  /** A second given name. */
+  middle?: string;
   family?: string;
   dob?: string;
   sex?: 'MALE' | 'FEMALE';
@@ -20,7 +22,7 @@ export interface PersonSketch {
 export function person(s: PersonSketch): PersonDetails {
   const hasAddress = s.postcode !== undefined || s.line !== undefined || s.locality !== undefined;
   return {
-    name: { givenNames: s.given ? [s.given] : [], familyName: s.family ?? null, fullName: null, title: null },
+    name: { givenNames: [s.given, s.middle].filter((g): g is string => g !== undefined), familyName: s.family ?? null, fullName: null, title: null },
     otherNames: [],
     dateOfBirth: s.dob ?? null,
     sex: s.sex ?? null,
@@ -46,6 +48,14 @@ export function rec(id: string, s: PersonSketch): MatchRecord {
  * The comparisons' default m and u, a prior of 1e-4 and a term-frequency floor high enough
  * that unseen names get no bonus: weights the tests can reason about.
  */
+/** The model with the m of one comparison's "else" level replaced (how often true pairs disagree on it). */
+export function withDisagreement(model: MatchModel, comparison: string, m: number): MatchModel {
+  return withVersion({
+    ...model,
+    comparisons: model.comparisons.map((c) => (c.name === comparison ? { ...c, levels: c.levels.map((l, i) => (i === c.levels.length - 1 ? { ...l, m } : l)) } : c)),
+  });
+}
+
 export function testModel(overrides: Partial<MatchModel> = {}): MatchModel {
   const base = defaultModel(1e-4);
   return withVersion({
