@@ -93,6 +93,7 @@ type Admin = {
 async function waitForMdm(db: Client, admin: Admin, topic: string, groupId: string, mdm: ServiceProcess): Promise<{ observations: number; published: number }> {
   let last = '';
   let lastChange = Date.now();
+  let lastReport = Date.now();
   for (;;) {
     const high = await admin.fetchTopicOffsets(topic);
     const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
@@ -100,6 +101,11 @@ async function waitForMdm(db: Client, admin: Admin, topic: string, groupId: stri
     const published = high.reduce((sum, p) => sum + Number(p.high), 0);
     const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows as { n: number }[];
     if (high.every((p) => Number(p.high) === 0 || (at.get(p.partition) ?? -1) >= Number(p.high))) return { observations: n, published };
+    if (Date.now() - lastReport >= 10_000) {
+      lastReport = Date.now();
+      const consumed = [...at.values()].reduce((sum, offset) => sum + Math.max(0, offset), 0);
+      process.stderr.write(`[linkage-eval] mdm: ${consumed} of ${published} observations consumed, ${n} logged\n`);
+    }
     const progress = `${n}:${[...at.values()].join(',')}`;
     if (progress !== last) {
       last = progress;
@@ -190,7 +196,12 @@ async function evaluateOnce(shuffle: number) {
         await producer.connect();
         const runner = new LoadRunner(feeds, new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('linkage-eval', 'warn'));
         const loads = { rows: 0, accepted: 0, rejected: 0, withdrawn: 0, quarantined: 0 };
-        for (const delivery of prepared.deliveries) {
+        let reportedAt = Date.now();
+        for (const [index, delivery] of prepared.deliveries.entries()) {
+          if (Date.now() - reportedAt >= 10_000) {
+            reportedAt = Date.now();
+            process.stderr.write(`[linkage-eval] ingest: delivery ${index + 1} of ${prepared.deliveries.length}, ${loads.rows} rows loaded\n`);
+          }
           const report = await runner.loadFile(delivery.feed, delivery.file, { release: true });
           loads.rows += report.rows; loads.accepted += report.accepted; loads.rejected += report.rejected; loads.withdrawn += report.withdrawn;
           if (report.status === 'quarantined') loads.quarantined++;
