@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from '@hub/testkit';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ConfigResourceTypes, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import {
-  OutboxRelay, PlatformMetrics, PlatformTables1764133200000, appendToOutbox, createKafka, createLogger, ensureTopics, openDatabase, platformProducerConfig,
+  OutboxRelay, type ParkedMessage, PlatformMetrics, PlatformTables1764133200000, appendToOutbox, createKafka, createLogger, ensureTopics, openDatabase, platformProducerConfig,
 } from '../src';
 import { until } from './helpers/until';
 
 const logger = createLogger('outbox-parking-test', 'silent');
+const repoRoot = join(__dirname, '../../..');
 
 async function readAll(kafka: Kafka, topic: string, count: number): Promise<{ key: string; value: string }[]> {
   const consumer: Consumer = kafka.consumer({ groupId: `${topic}.reader.${Date.now()}` });
@@ -32,6 +35,7 @@ describe(`${OutboxRelay.name} and a message Kafka refuses for good`, () => {
   let producer: Producer;
   let dataSource: DataSource;
   let relay: OutboxRelay;
+  let databaseUrl: string;
   const metrics = new PlatformMetrics('test', { defaultMetrics: false });
 
   beforeAll(async () => {
@@ -42,7 +46,8 @@ describe(`${OutboxRelay.name} and a message Kafka refuses for good`, () => {
     await admin.disconnect();
     // Only the platform's first migration, as a service that has not listed the parked table's
     // migration yet: the relay creates the table itself when it first parks a row.
-    dataSource = await openDatabase({ url: await createTestDatabase('parking'), migrations: [PlatformTables1764133200000], poolSize: 4 });
+    databaseUrl = await createTestDatabase('parking');
+    dataSource = await openDatabase({ url: databaseUrl, migrations: [PlatformTables1764133200000], poolSize: 4 });
     producer = kafka.producer(platformProducerConfig);
     await producer.connect();
   });
@@ -94,5 +99,35 @@ describe(`${OutboxRelay.name} and a message Kafka refuses for good`, () => {
     expect((await metrics.registry.getSingleMetric('hub_outbox_parked_total')!.get()).values).toEqual([
       { labels: { topic, reason: 'MESSAGE_TOO_LARGE' }, value: 1 },
     ]);
+  });
+
+  it('lists the parked message and, once the topic takes larger messages, replays it through the relay', async () => {
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'scripts/run-ts.mjs'), 'libs/platform/src/cli/outbox.ts', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, DATABASE_SCHEMA: 'public' }, encoding: 'utf8',
+    });
+    const listed = cli('parked', 'test');
+    if (listed.status !== 0) throw new Error(listed.stderr);
+    expect(listed.status).toBe(0);
+    const lines = listed.stdout.trim().split('\n').map((line) => JSON.parse(line) as ParkedMessage);
+    expect(lines).toEqual([expect.objectContaining({ key: 'k1', eventId: 'e2', topic, bytes: 9 * 1024 * 1024, reasonCode: 'KAFKA.MESSAGE_TOO_LARGE' })]);
+    expect(cli('replay', 'test').status).toBe(2);
+    expect(cli('replay', 'test', 'e2').stderr).toContain('is not a message id');
+
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'max.message.bytes', value: String(16 * 1024 * 1024) }] }] });
+    await admin.disconnect();
+    const replayed = cli('replay', 'test', lines[0]!.id, '999999');
+    expect(JSON.parse(replayed.stdout)).toEqual({ schema: 'public', replayed: [lines[0]!.id], notParked: ['999999'] });
+    expect(replayed.status).toBe(1);
+
+    await until(async () => {
+      const [{ n }] = (await dataSource.query(`SELECT (SELECT count(*) FROM outbox) + (SELECT count(*) FROM outbox_parked) AS n`)) as { n: string }[];
+      return Number(n) === 0 ? true : undefined;
+    });
+    const delivered = await readAll(kafka, topic, 5);
+    expect(delivered[4]).toEqual({ key: 'k1', value: `<${9 * 1024 * 1024} bytes>` });
+    expect(cli('parked', 'test').stdout.trim()).toBe('');
   });
 });

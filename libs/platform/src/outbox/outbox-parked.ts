@@ -72,3 +72,51 @@ export function refusedForGoodType(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** What an operator sees of a parked message (the bytes stay in the table). */
+export interface ParkedMessage {
+  id: string;
+  topic: string;
+  key: string;
+  eventType: string;
+  eventId: string;
+  bytes: number;
+  createdAt: string;
+  parkedAt: string;
+  reasonCode: string;
+  reason: string;
+}
+
+type Query = (sql: string, parameters?: unknown[]) => Promise<unknown>;
+
+/** Parked messages, oldest first; empty when nothing was ever parked (no table yet). */
+export async function listParked(query: Query, limit = 1000): Promise<ParkedMessage[]> {
+  await ensureParkedTable(query);
+  const rows = (await query(
+    `SELECT id, topic, message_key, event_type, event_id, octet_length(payload) AS bytes, created_at, parked_at, reason_code, reason
+       FROM outbox_parked ORDER BY id LIMIT $1`,
+    [limit],
+  )) as Array<{ id: string; topic: string; message_key: string; event_type: string; event_id: string; bytes: number; created_at: Date; parked_at: Date; reason_code: string; reason: string }>;
+  return rows.map((r) => ({
+    id: String(r.id), topic: r.topic, key: r.message_key, eventType: r.event_type, eventId: r.event_id, bytes: Number(r.bytes),
+    createdAt: r.created_at.toISOString(), parkedAt: r.parked_at.toISOString(), reasonCode: r.reason_code, reason: r.reason,
+  }));
+}
+
+/**
+ * Moves parked messages back to the outbox (all of them when `ids` is undefined), in one
+ * statement, with their original ids, shards and bytes: the relays send them as they send
+ * anything else, once the cause is fixed. Consumers are idempotent by event id, so a message
+ * that reaches Kafka twice this way is applied once. Returns the ids moved.
+ */
+export async function replayParked(query: Query, ids?: readonly string[]): Promise<string[]> {
+  await ensureParkedTable(query);
+  const rows = (await query(
+    `WITH moved AS (DELETE FROM outbox_parked WHERE $1::bigint[] IS NULL OR id = ANY($1::bigint[]) RETURNING *)
+     INSERT INTO outbox (id, shard, topic, message_key, aggregate_type, event_type, event_id, payload, headers, created_at)
+     SELECT id, shard, topic, message_key, aggregate_type, event_type, event_id, payload, headers, created_at FROM moved
+     RETURNING id`,
+    [ids === undefined ? null : ids.map((id) => String(id))],
+  )) as Array<{ id: string }>;
+  return rows.map((r) => String(r.id)).sort((a, b) => Number(a) - Number(b));
+}

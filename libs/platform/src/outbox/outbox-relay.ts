@@ -8,7 +8,7 @@ import type { PlatformMetrics } from '../metrics/metrics';
 import { ensureParkedTable, parkRowSql, refusedForGoodType } from './outbox-parked';
 import { OUTBOX_SHARDS } from './outbox-writer';
 
-export { OutboxParkedTable1764150000000 } from './outbox-parked';
+export { OutboxParkedTable1764150000000, listParked, replayParked, type ParkedMessage } from './outbox-parked';
 
 export interface OutboxRelayOptions {
   logger: Logger;
