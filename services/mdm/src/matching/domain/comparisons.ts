@@ -93,7 +93,7 @@ function middleNameLevel(a: MatchRecord, b: MatchRecord): number {
   const x = a.otherGivenNames;
   const y = b.otherGivenNames;
   if (x.length === 0 || y.length === 0) return NULL_LEVEL;
-  let best = 4;
+  let best = MIDDLE_NAME_ELSE;
   for (const m of x) {
     for (const n of y) {
       if (m === n) return 1;
@@ -103,6 +103,13 @@ function middleNameLevel(a: MatchRecord, b: MatchRecord): number {
     }
   }
   return best;
+}
+
+const MIDDLE_NAME_ELSE = 4;
+
+/** Both records hold middle names and none of them is close (exact, a typo or an initial). */
+export function middleNamesDiffer(a: MatchRecord, b: MatchRecord): boolean {
+  return middleNameLevel(a, b) === MIDDLE_NAME_ELSE;
 }
 
 const middleName: ComparisonSpec = {

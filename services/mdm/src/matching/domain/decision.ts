@@ -64,6 +64,7 @@ export interface DecisionLayout {
   /** The model says these fields rarely disagree for one person (see RELIABLE_DISAGREEMENT_WEIGHT). */
   dateOfBirthReliable: boolean;
   givenNameReliable: boolean;
+  middleNameReliable: boolean;
 }
 
 /**
@@ -99,6 +100,7 @@ export function decisionLayout(model: CompiledModel | MatchModel, policy: Decisi
     identifiers: comparisonNames.map((name, i) => (name.startsWith('identifier ') ? i : -1)).filter((i) => i >= 0),
     dateOfBirthReliable: reliable(at('date of birth')),
     givenNameReliable: reliable(at('given name')),
+    middleNameReliable: reliable(at('middle name')),
   };
   perModel.set(cacheKey, layout);
   return layout;

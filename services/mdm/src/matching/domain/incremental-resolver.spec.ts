@@ -1,7 +1,7 @@
 import { DEFAULT_DECISION_POLICY } from './decision';
 import { IncrementalResolver, MasterEvent } from './incremental-resolver';
 import { MatchRecord } from './match-record';
-import { rec, testModel } from './test-fixtures';
+import { rec, testModel, withDisagreement } from './test-fixtures';
 
 /**
  * A small world with known weights (testModel): two records that agree on name, date of birth
@@ -155,6 +155,22 @@ describe(IncrementalResolver.name, () => {
     const unguarded = new IncrementalResolver(generous, { policy: { ...DEFAULT_DECISION_POLICY, conflictGuard: false } });
     for (const r of records) unguarded.add(r);
     expect(unguarded.masterOf('father')).toBe(unguarded.masterOf('son'));
+  });
+
+  it('does not join a record to a master whose middle names it contradicts, where the model keeps middle names reliably', () => {
+    const home = { given: 'henry', family: 'odonnell', postcode: 'L3 2UA', line: '6 Hawthorn Grove' };
+    const reliableMiddle = withDisagreement(testModel({ probabilityTwoRandomRecordsMatch: 0.2 }), 'middle name', 0.0001);
+    const records = [rec('gp', { ...home, middle: 'paul', dob: '2008-12-21' }), rec('school', home), rec('council', { ...home, middle: 'john' })];
+    const guarded = new IncrementalResolver(reliableMiddle);
+    for (const r of records.slice(0, 2)) guarded.add(r);
+    expect(guarded.masterOf('school')).toBe(guarded.masterOf('gp'));
+    const council = guarded.add(records[2]!);
+    expect(council.outcome).toBe('created');
+    expect(council.reviews).toEqual(expect.arrayContaining([expect.objectContaining({ otherRecordId: 'school', reason: 'conflict-guard' })]));
+    // Where middle names are not reliable (the default model), the record joins.
+    const lenient = new IncrementalResolver(testModel({ probabilityTwoRandomRecordsMatch: 0.2 }));
+    for (const r of records) lenient.add(r);
+    expect(lenient.masterOf('council')).toBe(lenient.masterOf('gp'));
   });
 
   it('does not merge two different people who share an NHS number', () => {

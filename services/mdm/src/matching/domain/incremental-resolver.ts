@@ -13,7 +13,7 @@
  * a former alias for the part that holds most of that alias's records.
  */
 import { BlockingOptions, CandidateIndex, DEFAULT_BLOCKING } from './blocking';
-import { datesOfBirthDiffer } from './comparisons';
+import { datesOfBirthDiffer, middleNamesDiffer } from './comparisons';
 import { DecisionLayout, DecisionPolicy, DEFAULT_DECISION_POLICY, decideFromLevels, decisionLayout } from './decision';
 import { MatchRecord } from './match-record';
 import { CompiledModel, compileModel, MatchModel, matchWeight, probabilityFromWeight } from './model';
@@ -112,12 +112,26 @@ interface MasterState {
 }
 
 /**
- * Two sets of dates of birth that cannot be one person's: both known, and no date of one
- * compatible with any of the other (a wrong date in one record leaves the others to agree).
+ * Two groups of records whose values of one field cannot be one person's: both groups hold the
+ * field, and no value of one is compatible with any of the other (`differ` says incompatible).
+ * Compared once per distinct value (`key`).
  */
-function birthDatesConflict(x: readonly MatchRecord[], y: readonly MatchRecord[]): boolean {
-  if (x.length === 0 || y.length === 0) return false;
-  for (const a of x) for (const b of y) if (!datesOfBirthDiffer(a, b)) return false;
+function valuesConflict(
+  x: readonly MatchRecord[], y: readonly MatchRecord[], key: (r: MatchRecord) => string | undefined, differ: (a: MatchRecord, b: MatchRecord) => boolean,
+): boolean {
+  const distinct = (records: readonly MatchRecord[]) => {
+    const byValue = new Map<string, MatchRecord>();
+    for (const r of records) {
+      const k = key(r);
+      if (k !== undefined && !byValue.has(k)) byValue.set(k, r);
+    }
+    return [...byValue.values()];
+  };
+  const a = distinct(x);
+  if (a.length === 0) return false;
+  const b = distinct(y);
+  if (b.length === 0) return false;
+  for (const p of a) for (const q of b) if (!differ(p, q)) return false;
   return true;
 }
 
@@ -179,13 +193,11 @@ export class IncrementalResolver {
     const bridges = this.bridgesByMaster(record.id, newEdges);
     const accepted: Array<{ masterId: string; edge: MatchEdge }> = [];
     const reviews: ReviewItem[] = [];
-    const birthDatesMatter = this.options.policy.conflictGuard && this.layout.dateOfBirthReliable;
-    const ownBirthDate = birthDatesMatter && record.dateOfBirth ? [record] : [];
     for (const bridge of bridges) {
       const forced = bridge.edge.kind === 'must-link';
       // A link to one record of a master is not a link to all of it: a father with no birth date
       // on one register matches his son's record there, but not the son's birth date.
-      if (!forced && birthDatesConflict(ownBirthDate, this.birthDates(bridge.masterId))) {
+      if (!forced && this.personalDetailsConflict([record], this.masters.get(bridge.masterId)?.members ?? [])) {
         reviews.push(this.reviewFor(bridge.edge, record.id, 'conflict-guard'));
         continue;
       }
@@ -198,7 +210,7 @@ export class IncrementalResolver {
         forced ||
         (bridge.edge.probability >= this.options.mergeGuard.minBridgeProbability &&
           (!this.options.mergeGuard.requirePairwiseSupport || this.haveSupport(bridge.masterId, acceptedIds)) &&
-          !(birthDatesMatter && birthDatesConflict(this.birthDates(bridge.masterId), acceptedIds.flatMap((id) => this.birthDates(id)))));
+          !this.personalDetailsConflict(this.recordsIn([bridge.masterId]), this.recordsIn(acceptedIds)));
       if (guardHolds && !this.mastersConflict([bridge.masterId], acceptedIds)) accepted.push(bridge);
       else reviews.push(this.reviewFor(bridge.edge, record.id, 'merge-guard'));
     }
@@ -334,7 +346,7 @@ export class IncrementalResolver {
       const mb = this.masterOfRecord.get(e.b);
       if (ma === undefined || mb === undefined || ma === mb) continue;
       if (e.probability < this.options.mergeGuard.minBridgeProbability || this.mastersConflict([ma], [mb])) continue;
-      if (this.options.policy.conflictGuard && this.layout.dateOfBirthReliable && birthDatesConflict(this.birthDates(ma), this.birthDates(mb))) continue;
+      if (this.personalDetailsConflict(this.recordsIn([ma]), this.recordsIn([mb]))) continue;
       events.push(this.merge([ma, mb], 'MODEL_PROMOTED', e.weight));
     }
     for (const recordId of inArrivalOrder) {
@@ -485,18 +497,23 @@ export class IncrementalResolver {
     return false;
   }
 
-  /** One record per distinct date of birth among a master's records. */
-  private birthDates(masterId: string): MatchRecord[] {
-    const out: MatchRecord[] = [];
-    const seen = new Set<string>();
-    for (const id of this.masters.get(masterId)?.members ?? []) {
-      const r = this.index.get(id);
-      if (r?.dateOfBirth && !seen.has(r.dateOfBirth.digits)) {
-        seen.add(r.dateOfBirth.digits);
-        out.push(r);
-      }
-    }
-    return out;
+  private recordsIn(masterIds: readonly string[]): string[] {
+    return masterIds.flatMap((id) => [...(this.masters.get(id)?.members ?? [])]);
+  }
+
+  /**
+   * Whether two groups of records cannot be one person by a field the model says the data
+   * keeps reliably (conflict guard): dates of birth, middle names. One wrong value in a group
+   * does not decide: the others may still agree.
+   */
+  private personalDetailsConflict(left: Iterable<MatchRecord | string>, right: Iterable<string>): boolean {
+    if (!this.options.policy.conflictGuard) return false;
+    const records = (ids: Iterable<MatchRecord | string>) => [...ids].map((x) => (typeof x === 'string' ? this.index.get(x) : x)).filter((r): r is MatchRecord => r !== undefined);
+    const x = records(left);
+    const y = records(right);
+    if (this.layout.dateOfBirthReliable && valuesConflict(x, y, (r) => r.dateOfBirth?.digits, datesOfBirthDiffer)) return true;
+    if (this.layout.middleNameReliable && valuesConflict(x, y, (r) => (r.otherGivenNames.length ? r.otherGivenNames.join(' ') : undefined), middleNamesDiffer)) return true;
+    return false;
   }
 
   private mastersConflict(left: readonly string[], right: readonly string[]): boolean {

@@ -8,5 +8,6 @@ export * from './model';
 export * from './training';
 export * from './blocking';
 export * from './decision';
+export * from './placeholders';
 export * from './incremental-resolver';
 export { seededRandom } from './random';

@@ -16,6 +16,12 @@ describe('toMatchRecord', () => {
     expect(rec('1', { dob: 'yesterday' }).dateOfBirth).toBeNull();
   });
 
+  it('treats placeholders (1 January 1900, the no-fixed-abode postcode) as missing', () => {
+    expect(rec('1', { dob: '1900-01-01' }).dateOfBirth).toBeNull();
+    expect(rec('1', { dob: '1970-01-01' }).dateOfBirth).not.toBeNull();
+    expect(rec('1', { postcode: 'zz99 3vz' }).postcodes).toEqual([]);
+  });
+
   it('parses UK postcodes into sector and district, and keeps others whole', () => {
     expect(rec('1', { postcode: 'l17 8xy' }).postcodes[0]).toEqual({ full: 'L178XY', sector: 'L17 8', district: 'L17' });
     expect(rec('1', { postcode: '2119' }).postcodes[0]).toEqual({ full: '2119', sector: null, district: null });

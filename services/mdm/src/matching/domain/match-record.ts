@@ -6,6 +6,7 @@
 import doubleMetaphone from 'talisman/phonetics/double-metaphone';
 import type { Identifier, PersonDetails } from '@hub/contracts';
 import { NameTables, NO_NAME_TABLES } from './name-tables';
+import { NO_FIXED_ABODE_POSTCODE, PLACEHOLDER_DATES_OF_BIRTH } from './placeholders';
 
 export interface FeatureLimits {
   /** Characters kept of a cleaned name (given or family). */
@@ -129,7 +130,8 @@ const UK_POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$/;
 export function postcodeFeature(raw: string | null | undefined, maxLength: number): PostcodeFeature | null {
   if (!raw) return null;
   const full = raw.slice(0, maxLength * 4).toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, maxLength);
-  if (!full) return null;
+  // Everyone of no fixed abode shares it: no evidence of being one person.
+  if (!full || full === NO_FIXED_ABODE_POSTCODE) return null;
   const uk = UK_POSTCODE.exec(full);
   return uk ? { full, sector: `${uk[1]} ${uk[2]}`, district: uk[1] } : { full, sector: null, district: null };
 }
@@ -137,7 +139,7 @@ export function postcodeFeature(raw: string | null | undefined, maxLength: numbe
 const DOB = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function dateOfBirthFeature(raw: string | null | undefined, limits: FeatureLimits): DateOfBirthFeature | null {
-  if (!raw || raw.length > 10) return null;
+  if (!raw || raw.length > 10 || PLACEHOLDER_DATES_OF_BIRTH.has(raw)) return null;
   const m = DOB.exec(raw);
   if (!m) return null;
   const year = Number(m[1]);

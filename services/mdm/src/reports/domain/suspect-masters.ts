@@ -3,11 +3,12 @@
  * that a source filled a field with a placeholder the matcher may have trusted.
  */
 import type { PersonDetails } from '@hub/contracts';
+import { PLACEHOLDER_DATES_OF_BIRTH } from '../../matching/domain/placeholders';
 
 export type SuspectReason = 'TWO_NHS_NUMBERS' | 'PLACEHOLDER_DATE_OF_BIRTH' | 'NO_FIXED_ABODE' | 'TWO_DATES_OF_BIRTH';
 
-/** Dates systems use when the real one is unknown. */
-const PLACEHOLDER_DATES = new Set(['1900-01-01', '1901-01-01', '1899-12-31', '1800-01-01', '1970-01-01', '9999-12-31', '1111-11-11']);
+/** Dates systems use when the real one is unknown (the matcher ignores all but 1 January 1970). */
+const PLACEHOLDER_DATES = new Set([...PLACEHOLDER_DATES_OF_BIRTH, '1970-01-01']);
 /** "No fixed abode" as partners write it, and the NHS pseudo-postcode for it. */
 const NO_FIXED_ABODE = /\b(no fixed (abode|address)|n\.?f\.?a\.?|homeless)\b/i;
 const NO_FIXED_ABODE_POSTCODE = /^ZZ99\s*3VZ$/i;
