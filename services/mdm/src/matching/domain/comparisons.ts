@@ -135,7 +135,7 @@ const familyName: ComparisonSpec = {
   },
 };
 
-/** Date of birth levels from "two digits differ" on: not one person's date mistyped once. */
+/** The "else" level of date of birth: more than two years and more than two digits apart, not one person's date mistyped. */
 export const DOB_DIFFERENT_MIN_LEVEL = 7;
 
 /** Both dates known and clearly not the same person's (a parent and a child, say). */

@@ -132,23 +132,23 @@ const MAX_TF_ADJUSTMENT = 6;
 
 /** Whether a level's weight is adjusted by how common the agreeing value is. */
 function adjustedByFrequency(spec: ComparisonSpec, level: number): boolean {
-  return level === 1 || (level === spec.swappedLevel && level !== NULL_LEVEL);
+  return level === 1 || level === spec.swappedLevel;
 }
 
 /**
  * The adjustment for the more common of the two values: for exact agreement they are one
  * value; for a swap ("Jones Sarah" against "Sarah Jones") the one in its usual field is the
- * common given name, not the rare given name "Jones".
+ * common given name, not the rare given name "Jones". On the hot path: allocates nothing.
  */
 function termFrequencyWeight(compiled: CompiledModel, c: number, a: MatchRecord, b: MatchRecord): number {
   const tf = compiled.termFrequencies[c];
   if (!tf) return 0;
-  const frequencyOf = (r: MatchRecord) => {
-    const value = termValue(tf.field, r);
-    return value === null ? 0 : (tf.table.get(value) ?? tf.minimum);
-  };
-  const frequency = Math.max(frequencyOf(a), frequencyOf(b), tf.minimum);
-  if (termValue(tf.field, a) === null && termValue(tf.field, b) === null) return 0;
+  const x = termValue(tf.field, a);
+  const y = termValue(tf.field, b);
+  if (x === null && y === null) return 0;
+  let frequency = tf.minimum;
+  if (x !== null) frequency = Math.max(frequency, tf.table.get(x) ?? 0);
+  if (y !== null && y !== x) frequency = Math.max(frequency, tf.table.get(y) ?? 0);
   const adjustment = Math.log2(tf.uExact / frequency);
   return Math.max(-MAX_TF_ADJUSTMENT, Math.min(MAX_TF_ADJUSTMENT, adjustment));
 }
