@@ -6,7 +6,7 @@ import { describeFailure } from '../kafka/failures';
 import { platformAcks, platformCompression } from '../kafka/producer-settings';
 import type { PlatformMetrics } from '../metrics/metrics';
 import { ensureParkedTable, parkRowSql, refusedForGoodType } from './outbox-parked';
-import { OUTBOX_SHARDS } from './outbox-writer';
+import { OUTBOX_CHANNEL, OUTBOX_SHARDS } from './outbox-writer';
 
 export { OutboxParkedTable1764150000000, listParked, replayParked, type ParkedMessage } from './outbox-parked';
 
@@ -15,7 +15,7 @@ export interface OutboxRelayOptions {
   metrics?: PlatformMetrics;
   /** Rows published per round trip. */
   batchSize?: number;
-  /** Wait when the outbox is empty. */
+  /** Longest wait when the outbox is empty (a commit that writes outbox rows ends it at once). */
   idleMs?: number;
   /** At most this many shards per relay, so that several relays share the work. */
   maxShards?: number;
@@ -57,6 +57,13 @@ function chunksOf(rows: OutboxRow[]): OutboxRow[][] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type NotificationListener = (message: { channel: string; payload?: string }) => void;
+
+/** The pg client under typeorm's PostgreSQL query runner (where LISTEN's notifications arrive). */
+function notificationClient(session: QueryRunner): { on(event: 'notification', listener: NotificationListener): void; removeListener(event: 'notification', listener: NotificationListener): void } | undefined {
+  return (session as unknown as { databaseConnection?: ReturnType<typeof notificationClient> }).databaseConnection;
+}
+
 /**
  * Publishes committed outbox rows to Kafka, oldest first, and deletes them once Kafka has
  * acknowledged them. Rows are sharded by key; a relay publishes only the shards whose
@@ -82,6 +89,10 @@ export class OutboxRelay {
   private readonly maxShards: number;
   private readonly claimEveryMs: number;
   private parkedTableReady = false;
+  /** Set by a commit notification; ends the current idle wait, or skips the next one. */
+  private nudged = false;
+  private wake: (() => void) | undefined;
+  private schema: string | undefined;
   private readonly parked: Counter<'topic' | 'reason'> | undefined;
 
   constructor(
@@ -113,6 +124,7 @@ export class OutboxRelay {
   /** Finishes the batch in hand, then gives its shards back. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.wake?.();
     await this.running;
     await this.releaseLocks();
   }
@@ -124,7 +136,7 @@ export class OutboxRelay {
         await this.claimShards();
         const published = this.held.length > 0 ? await this.publishBatch() : 0;
         failures = 0;
-        if (published < this.batchSize) await sleep(this.idleMs);
+        if (published < this.batchSize) await this.idle();
       } catch (error) {
         failures++;
         this.options.logger.warn({ error: describeFailure(error), failures }, 'outbox relay failed; will retry');
@@ -134,12 +146,48 @@ export class OutboxRelay {
     }
   }
 
+  /** Waits up to idleMs, less if rows of this schema commit meanwhile. */
+  private idle(): Promise<void> {
+    if (this.nudged) {
+      this.nudged = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.idleMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+
+  private readonly onNotification: NotificationListener = (message) => {
+    if (message.channel !== OUTBOX_CHANNEL || message.payload !== this.schema) return;
+    if (this.wake) this.wake();
+    else this.nudged = true;
+  };
+
+  /** Listens on the lock session for commits of outbox rows in this relay's schema. */
+  private async listen(session: QueryRunner): Promise<void> {
+    const [row] = (await session.query('SELECT current_schema() AS schema')) as { schema: string }[];
+    this.schema = row?.schema;
+    const client = notificationClient(session);
+    if (!client) return;
+    client.on('notification', this.onNotification);
+    await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
+  }
+
   private async claimShards(): Promise<void> {
     if (this.held.length >= this.maxShards || Date.now() - this.lastClaim < this.claimEveryMs) return;
     this.lastClaim = Date.now();
     if (!this.lockSession) {
       this.lockSession = this.dataSource.createQueryRunner();
       await this.lockSession.connect();
+      await this.listen(this.lockSession);
     }
     const free = Array.from({ length: OUTBOX_SHARDS }, (_, shard) => shard).filter((shard) => !this.held.includes(shard));
     // Advisory locks are per database, and services share one database with a schema each:
@@ -231,6 +279,9 @@ export class OutboxRelay {
     if (!session) return;
     // Closing the session releases every advisory lock it holds, even if the unlock fails.
     await session.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+    // the connection goes back to the pool: it must not keep listening for this relay
+    await session.query('UNLISTEN *').catch(() => undefined);
+    notificationClient(session)?.removeListener('notification', this.onNotification);
     await session.release().catch(() => undefined);
   }
 }

@@ -17,6 +17,9 @@ export interface OutboxMessage {
 
 export const OUTBOX_SHARDS = 64;
 
+/** PostgreSQL notification channel told, with the schema as payload, when outbox rows commit. */
+export const OUTBOX_CHANNEL = 'hub_outbox';
+
 /**
  * Appends events to the outbox inside the caller's transaction, so the state change and
  * the events it causes commit or vanish together. The caller must already hold the lock on
@@ -43,8 +46,11 @@ export async function appendToOutbox(manager: EntityManager, messages: readonly 
       JSON.stringify({ ...traceHeaders, ...message.headers, 'event-type': message.eventType, 'event-id': message.eventId }),
     );
   });
+  // The notification is delivered when (and only if) the transaction commits: it wakes the
+  // relays of this schema at once, instead of at their next poll.
   await manager.query(
-    `INSERT INTO outbox (shard, topic, message_key, aggregate_type, event_type, event_id, payload, headers) VALUES ${rows.join(', ')}`,
+    `WITH written AS (INSERT INTO outbox (shard, topic, message_key, aggregate_type, event_type, event_id, payload, headers) VALUES ${rows.join(', ')} RETURNING 1)
+     SELECT pg_notify('${OUTBOX_CHANNEL}', current_schema()) FROM (SELECT 1 FROM written LIMIT 1) AS any_written`,
     values,
   );
 }

@@ -64,47 +64,52 @@ export async function readLog(db: Queryable, afterSeq: number, limit = 5000): Pr
   });
 }
 
-/** Appends entries to the log; returns the highest sequence number written. */
+/**
+ * Appends entries to the log; returns the highest sequence number written.
+ *
+ * The rows travel as one JSON document (jsonb_to_recordset), not as one array parameter per
+ * column: the PostgreSQL client escapes every element of a text array character by character,
+ * which cost more than the matching itself for a batch of observations with nested details.
+ */
 export async function appendToLog(manager: Queryable, entries: readonly LogEntry[]): Promise<number> {
-  const column = <T>(pick: (entry: LogEntry) => T) => entries.map(pick);
   const isRecord = (e: LogEntry): e is Extract<LogEntry, { key: string }> => e.kind === 'observed' || e.kind === 'withdrawn';
-  const rows: Array<{ seq: string }> = await manager.query(
+  const rows = entries.map((e, n) => ({
+    n,
+    record_key: isRecord(e) ? e.key : '',
+    kind: e.kind,
+    event_id: isRecord(e) ? e.eventId : '',
+    source_system: isRecord(e) ? e.sourceSystem : 'hub.mdm',
+    source_record_id: isRecord(e) ? e.sourceRecordId : '',
+    source_version: isRecord(e) ? e.sourceVersion : '',
+    occurred_at: isRecord(e) ? e.occurredAt : e.kind === 'model-promoted' ? e.promotedAt : e.decidedAt,
+    person: isRecord(e) ? e.person : null,
+    detail:
+      e.kind === 'must-link' || e.kind === 'cannot-link' ? { a: e.a, b: e.b, decidedBy: e.decidedBy, note: e.note }
+      : e.kind === 'model-promoted' ? { version: e.version, promotedBy: e.promotedBy }
+      : null,
+  }));
+  const inserted: Array<{ seq: string }> = await manager.query(
     `INSERT INTO observation_log (record_key, kind, event_id, source_system, source_record_id, source_version, occurred_at, person, detail)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::jsonb[], $9::jsonb[])
+     SELECT record_key, kind, event_id, source_system, source_record_id, source_version, occurred_at, person, detail
+       FROM jsonb_to_recordset($1::jsonb)
+         AS t(n int, record_key text, kind text, event_id text, source_system text, source_record_id text, source_version text, occurred_at bigint, person jsonb, detail jsonb)
+      ORDER BY n
      RETURNING seq`,
-    [
-      column((e) => (isRecord(e) ? e.key : '')),
-      column((e) => e.kind),
-      column((e) => (isRecord(e) ? e.eventId : '')),
-      column((e) => (isRecord(e) ? e.sourceSystem : 'hub.mdm')),
-      column((e) => (isRecord(e) ? e.sourceRecordId : '')),
-      column((e) => (isRecord(e) ? e.sourceVersion : '')),
-      column((e) => (isRecord(e) ? e.occurredAt : e.kind === 'model-promoted' ? e.promotedAt : e.decidedAt)),
-      column((e) => (isRecord(e) && e.person ? JSON.stringify(e.person) : null)),
-      column((e) => {
-        if (e.kind === 'must-link' || e.kind === 'cannot-link') return JSON.stringify({ a: e.a, b: e.b, decidedBy: e.decidedBy, note: e.note });
-        if (e.kind === 'model-promoted') return JSON.stringify({ version: e.version, promotedBy: e.promotedBy });
-        return null;
-      }),
-    ],
+    [JSON.stringify(rows)],
   );
-  return Math.max(0, ...rows.map((row) => Number(row.seq)));
+  return Math.max(0, ...inserted.map((row) => Number(row.seq)));
 }
 
-/** Upserts the read view of the masters a batch touched, in one statement. */
+/** Upserts the read view of the masters a batch touched, in one statement (one JSON document, as above). */
 export async function saveMasters(manager: Queryable, rows: readonly MasterRow[], modelVersion: string): Promise<void> {
   if (rows.length === 0) return;
   await manager.query(
     `INSERT INTO master (id, version, status, survivor_id, records, aliases, golden, model_version, updated_at)
-     SELECT id, version, status, survivor_id, records, aliases, golden, $8, now()
-       FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[], $7::jsonb[]) AS t(id, version, status, survivor_id, records, aliases, golden)
+     SELECT id, version, status, survivor_id, records, aliases, golden, $2, now()
+       FROM jsonb_to_recordset($1::jsonb) AS t(id text, version int, status text, survivor_id text, records jsonb, aliases jsonb, golden jsonb)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, survivor_id = EXCLUDED.survivor_id,
        records = EXCLUDED.records, aliases = EXCLUDED.aliases, golden = EXCLUDED.golden, model_version = EXCLUDED.model_version, updated_at = now()`,
-    [
-      rows.map((r) => r.id), rows.map((r) => r.version), rows.map((r) => r.status), rows.map((r) => r.survivorId),
-      rows.map((r) => JSON.stringify(r.records)), rows.map((r) => JSON.stringify(r.aliases)), rows.map((r) => (r.golden === null ? null : JSON.stringify(r.golden))),
-      modelVersion,
-    ],
+    [JSON.stringify(rows.map((r) => ({ id: r.id, version: r.version, status: r.status, survivor_id: r.survivorId, records: r.records, aliases: r.aliases, golden: r.golden }))), modelVersion],
   );
 }
 

@@ -139,6 +139,9 @@ export class ResolutionService implements MasterView {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
+      // The consumer hands over the batches of one fetch one partition at a time: let the rest
+      // of them join the first transaction rather than wait for a second one.
+      await new Promise((resolve) => setImmediate(resolve));
       while (this.pending.length > 0) {
         // bounded, so that no transaction (and no partition's wait for it) grows without limit
         let size = 0;

@@ -72,16 +72,19 @@ export function personBlockingKeys(r: MatchRecord): string[] {
   return blockingKeys(r).filter((k) => PERSON_KEY_RULES.has(k.slice(0, k.indexOf(':'))));
 }
 
-interface Block {
-  members: string[];
-  oversized: boolean;
-}
-
 interface Entry {
   record: MatchRecord;
   keys: string[];
   /** Arrival order: candidates with equal evidence are ranked oldest first. */
   seq: number;
+  /** Scratch for `candidates`: the lookup that last counted this entry, and its count of shared keys there. */
+  lookup: number;
+  shared: number;
+}
+
+interface Block {
+  members: Entry[];
+  oversized: boolean;
 }
 
 export interface CandidateIndexStats {
@@ -90,12 +93,15 @@ export interface CandidateIndexStats {
   oversizedBlocks: number;
 }
 
-/** An in-memory index of records by blocking key (the service mirrors it in PostgreSQL). */
+/** An in-memory index of records by blocking key (the service rebuilds it from its log in PostgreSQL). */
 export class CandidateIndex {
   private readonly blocks = new Map<string, Block>();
   private readonly entries = new Map<string, Entry>();
   private nextSeq = 0;
   private oversized = 0;
+  private lookups = 0;
+  /** The keys of the record last looked up: a record is usually added right after its lookup. */
+  private lastLookup: { record: MatchRecord; keys: string[] } | undefined;
 
   constructor(
     private readonly options: BlockingOptions = DEFAULT_BLOCKING,
@@ -110,11 +116,17 @@ export class CandidateIndex {
     return this.entries.get(id)?.record;
   }
 
+  private distinctKeys(record: MatchRecord): string[] {
+    if (this.lastLookup?.record === record) return this.lastLookup.keys;
+    return [...new Set(this.keysOf(record))];
+  }
+
   /** Adds (or replaces) a record. */
   add(record: MatchRecord): void {
     if (this.entries.has(record.id)) this.remove(record.id);
-    const keys = [...new Set(this.keysOf(record))];
-    this.entries.set(record.id, { record, keys, seq: this.nextSeq++ });
+    const keys = this.distinctKeys(record);
+    const entry: Entry = { record, keys, seq: this.nextSeq++, lookup: 0, shared: 0 };
+    this.entries.set(record.id, entry);
     for (const key of keys) {
       let block = this.blocks.get(key);
       if (!block) this.blocks.set(key, (block = { members: [], oversized: false }));
@@ -125,7 +137,7 @@ export class CandidateIndex {
         this.oversized++;
         continue;
       }
-      block.members.push(record.id);
+      block.members.push(entry);
     }
   }
 
@@ -136,7 +148,7 @@ export class CandidateIndex {
     for (const key of entry.keys) {
       const block = this.blocks.get(key);
       if (!block || block.oversized) continue;
-      const at = block.members.indexOf(id);
+      const at = block.members.indexOf(entry);
       if (at >= 0) block.members.splice(at, 1);
       if (block.members.length === 0) this.blocks.delete(key);
     }
@@ -145,22 +157,31 @@ export class CandidateIndex {
 
   /**
    * Indexed records sharing a usable key with `record` (itself excluded), those sharing the
-   * most keys first, then the oldest; at most `limit`.
+   * most keys first, then the oldest; at most `limit`. Counts on the entries themselves (a
+   * lookup number marks which lookup a count belongs to): no map per lookup.
    */
   candidates(record: MatchRecord, limit: number): MatchRecord[] {
-    const shared = new Map<string, number>();
-    for (const key of new Set(this.keysOf(record))) {
+    const keys = [...new Set(this.keysOf(record))];
+    this.lastLookup = { record, keys };
+    const lookup = ++this.lookups;
+    const touched: Entry[] = [];
+    for (const key of keys) {
       const block = this.blocks.get(key);
       if (!block || block.oversized) continue;
-      for (const id of block.members) if (id !== record.id) shared.set(id, (shared.get(id) ?? 0) + 1);
+      for (const entry of block.members) {
+        if (entry.record.id === record.id) continue;
+        if (entry.lookup !== lookup) {
+          entry.lookup = lookup;
+          entry.shared = 0;
+          touched.push(entry);
+        }
+        entry.shared++;
+      }
     }
-    const ranked: Array<{ entry: Entry; count: number }> = [];
-    for (const [id, count] of shared) {
-      const entry = this.entries.get(id);
-      if (entry) ranked.push({ entry, count });
-    }
-    ranked.sort((x, y) => y.count - x.count || x.entry.seq - y.entry.seq);
-    return ranked.slice(0, Math.max(0, limit)).map((r) => r.entry.record);
+    touched.sort((x, y) => y.shared - x.shared || x.seq - y.seq);
+    const out: MatchRecord[] = [];
+    for (let i = 0; i < touched.length && i < limit; i++) out.push(touched[i]!.record);
+    return out;
   }
 
   stats(): CandidateIndexStats {

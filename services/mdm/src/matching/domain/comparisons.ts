@@ -32,6 +32,8 @@ export interface ComparisonSpec {
    * EM would learn m from the wrong pairs.
    */
   readonly fixedM?: boolean;
+  /** Compared without string similarity (or usually missing): the pruned scorer looks at it early. */
+  readonly cheap?: boolean;
   readonly level: (a: MatchRecord, b: MatchRecord) => number;
 }
 
@@ -159,6 +161,7 @@ function dateOfBirthLevel(a: MatchRecord, b: MatchRecord): number {
 
 const dateOfBirth: ComparisonSpec = {
   name: 'date of birth',
+  cheap: true,
   levels: ['null', 'exact', 'day and month transposed', 'one digit differs', 'one part differs', 'two digits differ', 'years within 2', 'else'],
   defaultM: [0.85, 0.01, 0.05, 0.04, 0.02, 0.02, 0.01],
   defaultU: [0.0001, 0.00001, 0.001, 0.003, 0.005, 0.08, 0.91],
@@ -257,6 +260,7 @@ function emailLevel(a: MatchRecord, b: MatchRecord): number {
 
 const email: ComparisonSpec = {
   name: 'email',
+  cheap: true,
   levels: ['null', 'exact', 'local part exact', 'local part jaro-winkler >= 0.88', 'else'],
   defaultM: [0.7, 0.1, 0.1, 0.1],
   defaultU: [0.0001, 0.0005, 0.002, 0.9974],
@@ -265,6 +269,7 @@ const email: ComparisonSpec = {
 
 const phone: ComparisonSpec = {
   name: 'phone',
+  cheap: true,
   levels: ['null', 'exact', 'else'],
   defaultM: [0.7, 0.3],
   defaultU: [0.0001, 0.9999],
@@ -273,6 +278,7 @@ const phone: ComparisonSpec = {
 
 const sex: ComparisonSpec = {
   name: 'sex',
+  cheap: true,
   levels: ['null', 'exact', 'else'],
   defaultM: [0.97, 0.03],
   defaultU: [0.5, 0.5],
@@ -300,6 +306,7 @@ function identifier(scheme: IdentifierScheme): ComparisonSpec {
   const national = NATIONAL_SCHEMES.includes(scheme);
   return {
     name: `identifier ${scheme}`,
+    cheap: true,
     levels: ['null', 'exact', 'one character differs', 'else'],
     defaultM: national ? [0.95, 0.02, 0.03] : [0.9, 0.05, 0.05],
     fixedM: national,

@@ -16,7 +16,7 @@ import { BlockingOptions, CandidateIndex, DEFAULT_BLOCKING } from './blocking';
 import { datesOfBirthDiffer, middleNamesDiffer } from './comparisons';
 import { DecisionLayout, DecisionPolicy, DEFAULT_DECISION_POLICY, decideFromLevels, decisionLayout } from './decision';
 import { MatchRecord } from './match-record';
-import { CompiledModel, compileModel, MatchModel, matchWeight, probabilityFromWeight } from './model';
+import { CompiledModel, compileModel, MatchModel, matchWeightFrom, probabilityFromWeight, ScoringPlan, scoringPlan, ScoringScratch, scoringScratch } from './model';
 
 export interface MergeGuard {
   /** A record that links to two masters merges them only if each bridging link is at least this likely. */
@@ -148,7 +148,10 @@ export class IncrementalResolver {
   private model: MatchModel;
   private compiled: CompiledModel;
   private layout: DecisionLayout;
-  private levels: Uint8Array;
+  private plan: ScoringPlan;
+  private scratch: ScoringScratch;
+  /** Below this weight a pair is no match (unless a trusted identifier decides): scoring may stop there. */
+  private readonly reviewFloor: number;
   private readonly index: CandidateIndex;
   /** Arrival sequence of each present record ("oldest record" means lowest). */
   private readonly arrival = new Map<string, number>();
@@ -173,7 +176,11 @@ export class IncrementalResolver {
     this.model = model;
     this.compiled = compileModel(model);
     this.layout = decisionLayout(this.compiled, this.options.policy);
-    this.levels = new Uint8Array(this.compiled.specs.length);
+    this.plan = scoringPlan(this.compiled, this.layout.trustedIdentifiers);
+    this.scratch = scoringScratch(this.compiled);
+    const review = this.options.policy.reviewProbability;
+    // a hair below the exact threshold, so that rounding can never prune a pair at review level
+    this.reviewFloor = Math.log2(review / (1 - review)) - 1e-6;
     this.index = new CandidateIndex(this.options.blocking);
   }
 
@@ -319,7 +326,8 @@ export class IncrementalResolver {
     this.model = model;
     this.compiled = compileModel(model);
     this.layout = decisionLayout(this.compiled, this.options.policy);
-    this.levels = new Uint8Array(this.compiled.specs.length);
+    this.plan = scoringPlan(this.compiled, this.layout.trustedIdentifiers);
+    this.scratch = scoringScratch(this.compiled);
     for (const [recordId, byOther] of this.edges) {
       for (const [other, e] of byOther) if (e.kind !== 'must-link') byOther.delete(other);
       if (byOther.size === 0) this.edges.delete(recordId);
@@ -436,9 +444,11 @@ export class IncrementalResolver {
     const must = this.mustLinks.get(record.id);
     for (const c of candidates) {
       if (cannot?.has(c.id) || must?.has(c.id)) continue;
-      const weight = matchWeight(record, c, this.compiled, this.levels);
+      // Most candidates are other people: scoring stops once a pair cannot reach review level.
+      const weight = matchWeightFrom(record, c, this.plan, this.reviewFloor, this.scratch);
+      if (weight === Number.NEGATIVE_INFINITY) continue;
       const probability = probabilityFromWeight(weight);
-      const decision = decideFromLevels(probability, this.levels, this.layout, this.options.policy);
+      const decision = decideFromLevels(probability, this.scratch.levels, this.layout, this.options.policy);
       if (decision.outcome === 'new') continue;
       out.push({ a: record.id, b: c.id, kind: decision.outcome, reason: decision.reason, weight, probability, modelVersion: this.model.version });
     }

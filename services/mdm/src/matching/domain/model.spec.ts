@@ -1,4 +1,4 @@
-import { defaultModel, matchWeight, compileModel, score, withVersion } from './model';
+import { defaultModel, matchWeight, matchWeightFrom, compileModel, score, scoringPlan, scoringScratch, withVersion } from './model';
 import { rec, testModel } from './test-fixtures';
 
 describe('score', () => {
@@ -73,5 +73,57 @@ describe('model version', () => {
     expect(defaultModel(2e-4).version).not.toBe(a.version);
     expect(withVersion({ ...a, version: 'whatever' } as never).version).toBe(a.version);
     expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+  });
+});
+
+describe('pruned scoring (matchWeightFrom)', () => {
+  const model = testModel({
+    termFrequencies: { givenName: { john: 0.03 }, familyName: { smith: 0.05, zabrowski: 0.0001 }, locality: {} },
+    minimumTermFrequency: { givenName: 0.001, familyName: 0.0001, locality: 0.02 },
+  });
+  const compiled = compileModel(model);
+  const nhs = compiled.names.indexOf('identifier NHS');
+  const plan = scoringPlan(compiled, [nhs]);
+  const scratch = scoringScratch(compiled);
+  const sketches = [
+    { given: 'john', family: 'smith', dob: '1980-03-14', postcode: 'L17 8XY', ids: [['NHS', '9434765919']] as Array<['NHS', string]> },
+    { given: 'jon', family: 'smith', dob: '1980-03-14', postcode: 'L17 8AB' },
+    { given: 'john', family: 'smyth', dob: '1980-03-14', email: 'js@example.org' },
+    { given: 'mary', family: 'zabrowski', dob: '1955-07-01', postcode: 'L8 1AA', ids: [['NHS', '9434765919']] as Array<['NHS', string]> },
+    { given: 'mary', family: 'zabrowski', dob: '1955-01-07', postcode: 'L8 1AA' },
+    { given: 'peter', family: 'jones', dob: '2001-12-30', sex: 'MALE' as const },
+    { given: 'smith', family: 'john', dob: '1980-03-14' },
+    { family: 'smith' },
+    {},
+  ];
+  const records = sketches.map((s, i) => rec(`r${i}`, s));
+
+  it('gives exactly matchWeight for every pair it scores in full, and prunes only pairs below the floor', () => {
+    let pruned = 0;
+    for (const floor of [-5, 0, 5]) {
+      for (const a of records) {
+        for (const b of records) {
+          const full = matchWeight(a, b, compiled);
+          const fast = matchWeightFrom(a, b, plan, floor, scratch);
+          if (fast === Number.NEGATIVE_INFINITY) {
+            pruned++;
+            expect(full).toBeLessThan(floor);
+          } else {
+            expect(fast).toBe(full);
+          }
+        }
+      }
+    }
+    // the pairs of different people are pruned: otherwise this test proves nothing
+    expect(pruned).toBeGreaterThan(20);
+  });
+
+  it('scores in full a pair whose trusted identifier agrees, however low its weight (it may decide alone)', () => {
+    const mother = records[0]!;
+    const other = records[3]!;
+    expect(matchWeight(mother, other, compiled)).toBeLessThan(0);
+    expect(matchWeightFrom(mother, other, plan, 1000, scratch)).toBe(matchWeight(mother, other, compiled));
+    // without the identifier declared decisive, the same pair is pruned
+    expect(matchWeightFrom(mother, other, scoringPlan(compiled, []), 1000, scratch)).toBe(Number.NEGATIVE_INFINITY);
   });
 });

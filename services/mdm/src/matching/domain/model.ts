@@ -174,6 +174,114 @@ export function matchWeight(a: MatchRecord, b: MatchRecord, compiled: CompiledMo
   return total;
 }
 
+/**
+ * The order in which the pruned hot path evaluates a model's comparisons, and how much weight
+ * the comparisons after each position could still add at most. Most candidate pairs are
+ * different people; evaluating the comparisons that can weigh most against a match first lets
+ * the scorer stop as soon as the pair can no longer reach the review threshold.
+ */
+export interface ScoringPlan {
+  readonly compiled: CompiledModel;
+  /** Comparison indices, in evaluation order: `decisive` first, then cheap ones, each group widest range first. */
+  readonly order: Int32Array;
+  /** How many of `order` are decisive: exact agreement on one of them may decide alone, so it is scored in full. */
+  readonly decisiveCount: number;
+  /** bestAfter[k]: the most the comparisons order[k..] can add together (never below 0: a null level adds 0). */
+  readonly bestAfter: Float64Array;
+}
+
+const EXACT_LEVEL = 1;
+const planCache = new WeakMap<CompiledModel, Map<string, ScoringPlan>>();
+
+export function scoringPlan(compiled: CompiledModel, decisive: readonly number[]): ScoringPlan {
+  const cacheKey = decisive.join(',');
+  let perModel = planCache.get(compiled);
+  if (!perModel) planCache.set(compiled, (perModel = new Map()));
+  const cached = perModel.get(cacheKey);
+  if (cached) return cached;
+  const n = compiled.specs.length;
+  const most = new Float64Array(n);
+  const least = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    const tf = compiled.termFrequencies[c];
+    const maxTf = tf ? Math.min(MAX_TF_ADJUSTMENT, Math.max(-MAX_TF_ADJUSTMENT, Math.log2(tf.uExact / tf.minimum))) : 0;
+    let hi = 0;
+    let lo = 0;
+    const w = compiled.weights[c];
+    for (let level = 1; level < w.length; level++) {
+      hi = Math.max(hi, w[level] + (adjustedByFrequency(compiled.specs[c], level) ? Math.max(0, maxTf) : 0));
+      lo = Math.min(lo, w[level]);
+    }
+    most[c] = hi;
+    least[c] = lo;
+  }
+  // Widest range first: a comparison that is usually missing (identifiers, e-mail) takes its
+  // whole possible bonus off the bound, one that disagrees takes its range; either way the
+  // bound falls fastest and unrelated pairs stop early.
+  const range = (c: number) => most[c] - least[c];
+  // Cheap comparisons (no string similarity) before the rest.
+  const cost = (c: number) => (compiled.specs[c].cheap ? 0 : 1);
+  const rest = Array.from({ length: n }, (_, c) => c).filter((c) => !decisive.includes(c)).sort((x, y) => cost(x) - cost(y) || range(y) - range(x) || x - y);
+  const order = Int32Array.from([...decisive.filter((c) => c >= 0 && c < n), ...rest]);
+  const bestAfter = new Float64Array(n + 1);
+  for (let k = n - 1; k >= 0; k--) bestAfter[k] = bestAfter[k + 1] + most[order[k]];
+  const plan: ScoringPlan = { compiled, order, decisiveCount: order.length - rest.length, bestAfter };
+  perModel.set(cacheKey, plan);
+  return plan;
+}
+
+/** Scratch space for `matchWeightFrom`, one per caller (the hot path allocates nothing). */
+export interface ScoringScratch {
+  readonly levels: Uint8Array;
+  readonly levelWeights: Float64Array;
+  readonly frequencyWeights: Float64Array;
+}
+
+export function scoringScratch(compiled: CompiledModel): ScoringScratch {
+  const n = compiled.specs.length;
+  return { levels: new Uint8Array(n), levelWeights: new Float64Array(n), frequencyWeights: new Float64Array(n) };
+}
+
+/**
+ * `matchWeight`, but -Infinity as soon as the pair provably cannot reach `floor` (then the
+ * levels are incomplete) unless a decisive comparison agrees exactly. A pair that is scored in
+ * full gets exactly `matchWeight`'s value: the parts are added up in model order.
+ */
+export function matchWeightFrom(a: MatchRecord, b: MatchRecord, plan: ScoringPlan, floor: number, scratch: ScoringScratch): number {
+  const { compiled, order, bestAfter, decisiveCount } = plan;
+  const specs = compiled.specs;
+  const { levels, levelWeights, frequencyWeights } = scratch;
+  let partial = compiled.priorWeight;
+  let prunable = true;
+  for (let k = 0; k < order.length; k++) {
+    const c = order[k];
+    const level = specs[c].level(a, b);
+    levels[c] = level;
+    let w = 0;
+    let tf = 0;
+    if (level !== NULL_LEVEL) {
+      w = compiled.weights[c][level];
+      if (adjustedByFrequency(specs[c], level)) tf = termFrequencyWeight(compiled, c, a, b);
+    }
+    levelWeights[c] = w;
+    frequencyWeights[c] = tf;
+    partial += w + tf;
+    if (k < decisiveCount) {
+      if (level === EXACT_LEVEL) prunable = false;
+    } else if (prunable && partial + bestAfter[k + 1] < floor) {
+      return Number.NEGATIVE_INFINITY;
+    }
+  }
+  // the same additions, in the same order, as matchWeight: equal to the last bit
+  let total = compiled.priorWeight;
+  for (let c = 0; c < specs.length; c++) {
+    if (levels[c] === NULL_LEVEL) continue;
+    total += levelWeights[c];
+    if (adjustedByFrequency(specs[c], levels[c])) total += frequencyWeights[c];
+  }
+  return total;
+}
+
 export interface ComparisonOutcome {
   readonly comparison: string;
   readonly level: string;
