@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createLogger, openDatabase, OutboxRelay, PlatformTables1764133200000, platformProducerConfig, rawProduceCeiling } from '@hub/platform';
 import { withIsolatedRun } from '@hub/testkit';
-import { IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
+import { IngestRecordRevision1764200000000, IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
 import { FeedRegistry } from '../src/feeds/feed-registry';
 import { LoadRunner, phaseTimings } from '../src/loads/load-runner';
 import { RecordStore } from '../src/loads/record-store';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       const raw = await rawProduceCeiling(kafka, `${prefix}raw`, { messages: 200_000, valueAt: () => sample });
 
       // 2. the same machine, through ingest
-      const dataSource = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
+      const dataSource = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000, IngestRecordRevision1764200000000], poolSize: 4 });
       const producer = kafka.producer(platformProducerConfig);
       await producer.connect();
       const relay = new OutboxRelay(dataSource, producer, { logger });

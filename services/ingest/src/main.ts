@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import { ALL_TOPICS } from '@hub/contracts';
 import { OutboxParkedTable1764150000000, runService } from '@hub/platform';
 import { AppModule } from './app.module';
-import { IngestTables1764140000000 } from './database/ingest-tables.migration';
+import { IngestRecordRevision1764200000000, IngestTables1764140000000 } from './database/ingest-tables.migration';
 import { startDropFolder } from './drop-folder/drop-folder';
 import { defaultFeedsDir, FeedRegistry } from './feeds/feed-registry';
 import { ingestConfigSchema } from './ingest.config';
@@ -20,7 +20,7 @@ const feeds = FeedRegistry.fromDirectories(process.env.INGEST_FEEDS_DIR ? proces
 
 void runService({
   configSchema: ingestConfigSchema,
-  migrations: [IngestTables1764140000000, OutboxParkedTable1764150000000],
+  migrations: [IngestTables1764140000000, IngestRecordRevision1764200000000, OutboxParkedTable1764150000000],
   topics: ALL_TOPICS.filter((topic) => topic.name.startsWith('hub.ingest.')),
   relay: true,
   redis: true,

@@ -9,7 +9,7 @@ import {
 import { createTestDatabase, KafkaGate, testKafkaBrokers, testTopicPrefix } from '@hub/testkit';
 import type { Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
+import { IngestRecordRevision1764200000000, IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
 import { defaultFeedsDir, FeedRegistry } from '../src/feeds/feed-registry';
 import { LoadRunner } from '../src/loads/load-runner';
 import { RecordStore } from '../src/loads/record-store';
@@ -90,7 +90,7 @@ export async function ingestHarness(name: string, databaseUrl?: string): Promise
   await ensureTopics(admin, ALL_TOPICS.filter((topic) => topic.name.startsWith('hub.ingest.')).map((topic) => ({ ...topic, name: `${prefix}${topic.name}` })));
   await admin.disconnect();
   const url = databaseUrl ?? (await createTestDatabase(`ingest_${name}`));
-  const dataSource = await openDatabase({ url, schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 4 });
+  const dataSource = await openDatabase({ url, schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000, IngestRecordRevision1764200000000], poolSize: 4 });
   const producer = kafka.producer({ ...platformProducerConfig, retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 } });
   await producer.connect();
   const feeds = FeedRegistry.fromDirectories([defaultFeedsDir, testFeedsDir()]);

@@ -136,6 +136,32 @@ describe('ingest loads, against the real Kafka and PostgreSQL', () => {
     expect((gone[0]!.value as { reason: string }).reason).toBe('MISSING_FROM_SNAPSHOT');
   });
 
+  it('gives a record that comes back to an earlier state new event ids, so consumers apply it', async () => {
+    // delta: A, B, then A again
+    await hub.runner.loadFile('test-people', writeFile(dir, 'back-1.csv', csv(personRow(90))));
+    await hub.runner.loadFile('test-people', writeFile(dir, 'back-2.csv', csv(personRow(90, { surname: 'Changed' }))));
+    const third = await hub.runner.loadFile('test-people', writeFile(dir, 'back-3.csv', csv(personRow(90))));
+    expect(third).toMatchObject({ accepted: 1, duplicates: 0 });
+    const states = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key === 'test-people/P90');
+    expect(states.map((m) => (m.value as { envelope: { sourceVersion: string } }).envelope.sourceVersion)).toEqual([
+      expect.any(String), expect.any(String), (states[0]!.value as { envelope: { sourceVersion: string } }).envelope.sourceVersion,
+    ]);
+    expect(new Set(states.map((m) => m.eventId)).size).toBe(3);
+    // the id in the payload is the id the event travels with
+    for (const m of states) expect((m.value as { envelope: { eventId: string } }).envelope.eventId).toBe(m.eventId);
+    // resending the current state still changes nothing
+    expect(await hub.runner.loadFile('test-people', writeFile(dir, 'back-4.csv', csv(personRow(90))))).toMatchObject({ accepted: 0, duplicates: 1 });
+
+    // snapshot: present, missing (withdrawn), present again unchanged, missing again
+    await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap-back-1.csv', csv(personRow(95), personRow(96))));
+    await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap-back-2.csv', csv(personRow(95))));
+    await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap-back-3.csv', csv(personRow(95), personRow(96))));
+    await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap-back-4.csv', csv(personRow(95))));
+    const history = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key === 'test-snapshot/P96');
+    expect(history.map((m) => m.name)).toEqual(['PersonObserved', 'PartnerRecordWithdrawn', 'PersonObserved', 'PartnerRecordWithdrawn']);
+    expect(new Set(history.map((m) => m.eventId)).size).toBe(4);
+  });
+
   it('acknowledges nothing while Kafka is away, then loads the same file exactly once', async () => {
     const file = writeFile(dir, 'kafka-away.csv', csv(personRow(70), personRow(71)));
     hub.gate.close();

@@ -6,7 +6,7 @@ import { openDatabase, PlatformTables1764133200000 } from '@hub/platform';
 import { createTestDatabase, ServiceProcess, testKafkaBrokers, testRedisUrl, testRunId, testTopicPrefix } from '@hub/testkit';
 import { SignJWT } from 'jose';
 import type { DataSource } from 'typeorm';
-import { IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
+import { IngestRecordRevision1764200000000, IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
 import { defaultFeedsDir } from '../src/feeds/feed-registry';
 import { ApiKeys } from '../src/partners/api-keys';
 import { BENCH_HEADER, nhsNumber, personRow, testFeedsDir } from './ingest-harness';
@@ -35,7 +35,7 @@ describe('ingest service, end to end', () => {
       INGEST_API_KEY_SECRET: secret, INGEST_JWT_SECRET: jwtSecret, INGEST_FEEDS_DIR: `${defaultFeedsDir}:${testFeedsDir()}`,
       INGEST_MAX_BODY_BYTES: '20000', INGEST_RATE_LIMIT_PER_MINUTE: '40', INGEST_DROP_DIR: dropDir, INGEST_DROP_POLL_MS: '200', LOG_LEVEL: 'debug',
     });
-    dataSource = await openDatabase({ url: databaseUrl, schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 2 });
+    dataSource = await openDatabase({ url: databaseUrl, schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000, IngestRecordRevision1764200000000], poolSize: 2 });
     keys = new ApiKeys(dataSource, secret);
     key = (await keys.issue('test-partner')).key;
   });

@@ -22,7 +22,7 @@ import { loadTables, readRecordTruth } from '@hub/synthetic';
 import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
 import { Client } from 'pg';
 import { parse } from 'yaml';
-import { IngestTables1764140000000 } from '../../ingest/src/database/ingest-tables.migration';
+import { IngestRecordRevision1764200000000, IngestTables1764140000000 } from '../../ingest/src/database/ingest-tables.migration';
 import { FeedRegistry } from '../../ingest/src/feeds/feed-registry';
 import { LoadRunner } from '../../ingest/src/loads/load-runner';
 import { RecordStore } from '../../ingest/src/loads/record-store';
@@ -191,7 +191,7 @@ async function evaluateOnce(shuffle: number) {
       await admin.connect();
       const db = new Client({ connectionString: url.toString() });
       try {
-        const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000], poolSize: 2 });
+        const ingestDb = await openDatabase({ url: url.toString(), schema: 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000, IngestRecordRevision1764200000000], poolSize: 2 });
         const producer = kafka.producer(platformProducerConfig);
         await producer.connect();
         const runner = new LoadRunner(feeds, new RecordStore(ingestDb, prefix), new KafkaPublisher(producer, prefix), ingestDb, createLogger('linkage-eval', 'warn'));

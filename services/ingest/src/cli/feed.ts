@@ -19,7 +19,7 @@ import {
 } from '@hub/platform';
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
-import { IngestTables1764140000000 } from '../database/ingest-tables.migration';
+import { IngestRecordRevision1764200000000, IngestTables1764140000000 } from '../database/ingest-tables.migration';
 import { defaultFeedsDir, FeedRegistry, IngestError } from '../feeds/feed-registry';
 import { LoadRunner } from '../loads/load-runner';
 import { RecordStore } from '../loads/record-store';
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     for (const feed of feeds.all()) print({ feed: feed.name, partner: feed.partner, kind: feed.kind, format: feed.format, encoding: feed.encoding, agreement: feed.agreement.id });
     return 0;
   }
-  const dataSource = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA ?? 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000, OutboxParkedTable1764150000000], poolSize: 4, applicationName: 'ingest-cli' });
+  const dataSource = await openDatabase({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA ?? 'ingest', migrations: [PlatformTables1764133200000, IngestTables1764140000000, IngestRecordRevision1764200000000, OutboxParkedTable1764150000000], poolSize: 4, applicationName: 'ingest-cli' });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'ingest-cli', log: (level, message) => level === 'error' && logger.error(message) });
   const producer = kafka.producer(platformProducerConfig);
   let relay: OutboxRelay | undefined;

@@ -104,3 +104,5 @@ export class IngestTables1764140000000 implements MigrationInterface {
     }
   }
 }
+
+export { IngestRecordRevision1764200000000 } from './record-revision.migration';

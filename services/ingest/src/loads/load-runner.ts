@@ -7,7 +7,7 @@ import type { CompiledFeed } from '../feeds/domain';
 import type { MappedRow, RuleFailure } from '../feeds/domain/mapped-row';
 import { FeedRegistry, IngestError } from '../feeds/feed-registry';
 import type { KafkaPublisher } from '../publishing/kafka-publisher';
-import { type ObservationRef, type OutgoingMessage, type RowContext, withdrawalEvents } from '../publishing/row-events';
+import { atRevision, type ObservationRef, type OutgoingMessage, type RowContext, withdrawalEvents } from '../publishing/row-events';
 import { QualityProfiler } from '../quality/quality-profile';
 import type { LoadReport } from './load-report';
 import { type HeldRecord, type LoadCounters, type RecordChange, RecordStore, type StoredRejection } from './record-store';
@@ -139,12 +139,13 @@ export class LoadRunner {
           }
           // an observation the new version no longer yields (a person removed from a nested record) is withdrawn
           const dropped = held && !held.withdrawn ? held.observations.filter((old) => !row.observations.some((o) => o.topic === old.topic && o.sourceRecordId === old.sourceRecordId)) : [];
+          const revision = held ? held.revision + 1 : 1;
           if (dropped.length) {
-            messages.push(...withdrawalEvents(context, { sourceRecordId: row.sourceRecordId, version: held!.version, observations: dropped, reason: 'DELETED_AT_SOURCE' }).slice(1));
+            messages.push(...atRevision(withdrawalEvents(context, { sourceRecordId: row.sourceRecordId, version: held!.version, observations: dropped, reason: 'DELETED_AT_SOURCE' }).slice(1), revision));
           }
-          messages.push(...row.messages);
-          changes.push({ sourceRecordId: row.sourceRecordId, version: row.version, observations: row.observations, withdrawn: false });
-          current.set(row.sourceRecordId, { version: row.version, observations: row.observations, withdrawn: false });
+          messages.push(...atRevision(row.messages, revision));
+          changes.push({ sourceRecordId: row.sourceRecordId, version: row.version, observations: row.observations, withdrawn: false, revision });
+          current.set(row.sourceRecordId, { version: row.version, observations: row.observations, withdrawn: false, revision });
           next.accepted++;
           outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'accepted' });
           break;
@@ -156,9 +157,10 @@ export class LoadRunner {
             outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'duplicate' });
             break;
           }
-          messages.push(...withdrawalEvents(context, { sourceRecordId: row.sourceRecordId, version: held.version, observations: held.observations, reason: 'DELETED_AT_SOURCE' }));
-          changes.push({ sourceRecordId: row.sourceRecordId, version: held.version, observations: held.observations, withdrawn: true });
-          current.set(row.sourceRecordId, { ...held, withdrawn: true });
+          const revision = held.revision + 1;
+          messages.push(...atRevision(withdrawalEvents(context, { sourceRecordId: row.sourceRecordId, version: held.version, observations: held.observations, reason: 'DELETED_AT_SOURCE' }), revision));
+          changes.push({ sourceRecordId: row.sourceRecordId, version: held.version, observations: held.observations, withdrawn: true, revision });
+          current.set(row.sourceRecordId, { ...held, withdrawn: true, revision });
           next.withdrawn++;
           outcomes.push({ rowNumber: row.rowNumber, sourceRecordId: row.sourceRecordId, outcome: 'withdrawn' });
           break;
@@ -201,7 +203,7 @@ export class LoadRunner {
         for (const row of batch) if (row.outcome !== 'rejected' && uncommitted.has(row.sourceRecordId)) current.set(row.sourceRecordId, uncommitted.get(row.sourceRecordId)!.held);
         const decided = this.decide(feed, context, batch, current, counters, profiler);
         Object.assign(counters, decided.counters);
-        for (const change of decided.changes) uncommitted.set(change.sourceRecordId, { held: { version: change.version, observations: change.observations, withdrawn: change.withdrawn }, batch: number });
+        for (const change of decided.changes) uncommitted.set(change.sourceRecordId, { held: { version: change.version, observations: change.observations, withdrawn: change.withdrawn, revision: change.revision }, batch: number });
         mark = process.hrtime.bigint();
         await this.publisher.publish(decided.messages);
         phaseTimings.publish += since(mark);
@@ -310,7 +312,7 @@ export class LoadRunner {
     for (;;) {
       const held = await this.store.broughtBy(loadId, this.batchSize);
       if (held.length === 0) break;
-      await this.publisher.publish(held.flatMap((record) => withdrawalEvents(context, { sourceRecordId: record.sourceRecordId, version: record.held.version, observations: record.held.observations, reason: 'LOAD_UNDONE' })));
+      await this.publisher.publish(held.flatMap((record) => atRevision(withdrawalEvents(context, { sourceRecordId: record.sourceRecordId, version: record.held.version, observations: record.held.observations, reason: 'LOAD_UNDONE' }), record.held.revision + 1)));
       await this.store.markWithdrawn(feed.name, held.map((record) => record.sourceRecordId), `undo:${loadId}`);
       withdrawn += held.length;
     }
@@ -348,7 +350,7 @@ export class LoadRunner {
     for (;;) {
       const missing = await this.store.missingFromSnapshot(feed.name, context.loadId, this.batchSize);
       if (missing.length === 0) return;
-      await this.publisher.publish(missing.flatMap((record) => withdrawalEvents(context, { sourceRecordId: record.sourceRecordId, version: record.held.version, observations: record.held.observations as ObservationRef[], reason: 'MISSING_FROM_SNAPSHOT' })));
+      await this.publisher.publish(missing.flatMap((record) => atRevision(withdrawalEvents(context, { sourceRecordId: record.sourceRecordId, version: record.held.version, observations: record.held.observations as ObservationRef[], reason: 'MISSING_FROM_SNAPSHOT' }), record.held.revision + 1)));
       await this.store.markWithdrawn(feed.name, missing.map((record) => record.sourceRecordId), context.loadId);
       counters.withdrawn += missing.length;
       await this.dataSource.query(`UPDATE load SET withdrawn = $2 WHERE id = $1`, [context.loadId, counters.withdrawn]);

@@ -7,6 +7,8 @@ export interface HeldRecord {
   version: string;
   observations: ObservationRef[];
   withdrawn: boolean;
+  /** 1 when first held, one more per change since (see the record-revision migration). */
+  revision: number;
 }
 
 export interface RecordChange {
@@ -14,6 +16,7 @@ export interface RecordChange {
   version: string;
   observations: ObservationRef[];
   withdrawn: boolean;
+  revision: number;
 }
 
 export interface StoredRejection {
@@ -41,14 +44,14 @@ export class RecordStore {
 
   async held(feed: string, ids: readonly string[]): Promise<Map<string, HeldRecord>> {
     if (ids.length === 0) return new Map();
-    const rows: { source_record_id: string; version: string; observations: ObservationRef[]; withdrawn: boolean }[] = await this.dataSource.query(
+    const rows: { source_record_id: string; version: string; observations: ObservationRef[]; withdrawn: boolean; revision: number }[] = await this.dataSource.query(
       // A join on the unnested ids, not "= ANY": the planner then probes the primary key for each
       // id whatever its statistics say; with "= ANY" on a table growing faster than autoanalyze
       // follows, it chose scans that made each lookup cost grow with the table.
-      `SELECT s.source_record_id, s.version, s.observations, s.withdrawn FROM unnest($2::text[]) AS k(id) JOIN source_record s ON s.feed = $1 AND s.source_record_id = k.id`,
+      `SELECT s.source_record_id, s.version, s.observations, s.withdrawn, s.revision FROM unnest($2::text[]) AS k(id) JOIN source_record s ON s.feed = $1 AND s.source_record_id = k.id`,
       [feed, [...new Set(ids)]],
     );
-    return new Map(rows.map((row) => [row.source_record_id, { version: row.version, observations: row.observations, withdrawn: row.withdrawn }]));
+    return new Map(rows.map((row) => [row.source_record_id, { version: row.version, observations: row.observations, withdrawn: row.withdrawn, revision: row.revision }]));
   }
 
   /**
@@ -86,37 +89,37 @@ export class RecordStore {
     const last = new Map(changes.map((change) => [change.sourceRecordId, change]));
     const list = [...last.values()];
     await manager.query(
-      `INSERT INTO source_record (feed, source_record_id, version, observations, first_load_id, last_load_id, seen_load_id, withdrawn, updated_at)
-       SELECT $1, c.id, c.version, c.observations, $2, $2, $2, c.withdrawn, now()
-       FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::boolean[]) AS c(id, version, observations, withdrawn)
+      `INSERT INTO source_record (feed, source_record_id, version, observations, first_load_id, last_load_id, seen_load_id, withdrawn, revision, updated_at)
+       SELECT $1, c.id, c.version, c.observations, $2, $2, $2, c.withdrawn, c.revision, now()
+       FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::boolean[], $7::int[]) AS c(id, version, observations, withdrawn, revision)
        ON CONFLICT (feed, source_record_id) DO UPDATE SET version = EXCLUDED.version, observations = EXCLUDED.observations,
-         last_load_id = EXCLUDED.last_load_id, seen_load_id = EXCLUDED.seen_load_id, withdrawn = EXCLUDED.withdrawn, updated_at = now()`,
-      [feed, loadId, list.map((c) => c.sourceRecordId), list.map((c) => c.version), list.map((c) => JSON.stringify(c.observations)), list.map((c) => c.withdrawn)],
+         last_load_id = EXCLUDED.last_load_id, seen_load_id = EXCLUDED.seen_load_id, withdrawn = EXCLUDED.withdrawn, revision = EXCLUDED.revision, updated_at = now()`,
+      [feed, loadId, list.map((c) => c.sourceRecordId), list.map((c) => c.version), list.map((c) => JSON.stringify(c.observations)), list.map((c) => c.withdrawn), list.map((c) => c.revision)],
     );
   }
 
   /** Records of a snapshot feed that the finished load did not contain: they have been withdrawn at source. */
   async missingFromSnapshot(feed: string, loadId: string, limit: number): Promise<{ sourceRecordId: string; held: HeldRecord }[]> {
-    const rows: { source_record_id: string; version: string; observations: ObservationRef[] }[] = await this.dataSource.query(
-      `SELECT source_record_id, version, observations FROM source_record
+    const rows: { source_record_id: string; version: string; observations: ObservationRef[]; revision: number }[] = await this.dataSource.query(
+      `SELECT source_record_id, version, observations, revision FROM source_record
        WHERE feed = $1 AND NOT withdrawn AND seen_load_id IS DISTINCT FROM $2 ORDER BY source_record_id LIMIT $3`,
       [feed, loadId, limit],
     );
-    return rows.map((row) => ({ sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false } }));
+    return rows.map((row) => ({ sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false, revision: row.revision } }));
   }
 
   /** Records a load brought or changed and that are still held: what undoing it withdraws. */
   async broughtBy(loadId: string, limit: number): Promise<{ feed: string; sourceRecordId: string; held: HeldRecord }[]> {
-    const rows: { feed: string; source_record_id: string; version: string; observations: ObservationRef[] }[] = await this.dataSource.query(
-      `SELECT feed, source_record_id, version, observations FROM source_record WHERE last_load_id = $1 AND NOT withdrawn ORDER BY source_record_id LIMIT $2`,
+    const rows: { feed: string; source_record_id: string; version: string; observations: ObservationRef[]; revision: number }[] = await this.dataSource.query(
+      `SELECT feed, source_record_id, version, observations, revision FROM source_record WHERE last_load_id = $1 AND NOT withdrawn ORDER BY source_record_id LIMIT $2`,
       [loadId, limit],
     );
-    return rows.map((row) => ({ feed: row.feed, sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false } }));
+    return rows.map((row) => ({ feed: row.feed, sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false, revision: row.revision } }));
   }
 
   async markWithdrawn(feed: string, ids: readonly string[], loadId: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE source_record SET withdrawn = true, last_load_id = $3, seen_load_id = $3, updated_at = now() WHERE feed = $1 AND source_record_id = ANY($2::text[])`,
+      `UPDATE source_record SET withdrawn = true, revision = revision + 1, last_load_id = $3, seen_load_id = $3, updated_at = now() WHERE feed = $1 AND source_record_id = ANY($2::text[]) AND NOT withdrawn`,
       [feed, ids, loadId],
     );
   }

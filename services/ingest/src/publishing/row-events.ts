@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  deterministicEventId, encode, type EnvelopeInput, sourceRecordKey, TOPICS, type WithdrawalReason,
+  decode, deterministicEventId, encode, type EnvelopeInput, sourceRecordKey, TOPICS, type WithdrawalReason,
 } from '@hub/contracts';
 import type { CanonicalRecord, FeedGovernance, RuleFailure } from '../feeds/domain/mapped-row';
 
@@ -44,6 +44,23 @@ const observationTopic: Record<CanonicalRecord['type'], string> = {
 export function recordVersion(sourceVersion: string | null, records: readonly CanonicalRecord[]): string {
   if (sourceVersion) return sourceVersion;
   return createHash('sha256').update(JSON.stringify(records)).digest('base64url').slice(0, 22);
+}
+
+/**
+ * The events of a record's `revision`-th state. The first state keeps the ids the events were
+ * built with (feed, record, type, version). Later states also carry the revision: a record that
+ * comes back to an earlier state (A, B, then A again; withdrawn, then sent again unchanged)
+ * would otherwise reuse ids that consumers have already processed, and they would drop the
+ * change. Rare enough (only changes to records already held) that re-encoding costs little.
+ */
+export function atRevision(messages: readonly OutgoingMessage[], revision: number): OutgoingMessage[] {
+  if (revision <= 1) return [...messages];
+  return messages.map((message) => {
+    const eventId = deterministicEventId([message.eventId, `revision ${revision}`]);
+    const decoded = decode(message.value);
+    const value = decoded.value as { envelope: EnvelopeInput };
+    return { ...message, eventId, value: encode(decoded.name, { ...value, envelope: { ...value.envelope, eventId } } as never) };
+  });
 }
 
 function envelope(context: RowContext, sourceRecordId: string, recordType: string, version: string, occurredAt: number | null): EnvelopeInput {
