@@ -78,19 +78,25 @@ export function boundedLevenshtein(a: string, b: string, max: number): number {
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0) return lb;
   if (lb === 0) return la;
-  ensureScratch(Math.max(la, lb));
-  for (let j = 0; j <= lb; j++) rowPrev[j] = j;
+  ensureScratch(Math.max(la, lb) + 1);
+  // Only the cells within `max` of the diagonal can stay within `max`: the rest count as max + 1.
+  const over = max + 1;
+  for (let j = 0; j <= lb; j++) rowPrev[j] = j <= max ? j : over;
   for (let i = 1; i <= la; i++) {
-    rowCur[0] = i;
-    let rowMin = i;
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(lb, i + max);
+    rowCur[0] = i <= max ? i : over;
+    if (lo > 1) rowCur[lo - 1] = over;
+    let rowMin = rowCur[0];
     const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= lb; j++) {
+    for (let j = lo; j <= hi; j++) {
       const cost = ca === b.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(rowPrev[j] + 1, rowCur[j - 1] + 1, rowPrev[j - 1] + cost);
+      const v = Math.min(rowPrev[j] + 1, rowCur[j - 1] + 1, rowPrev[j - 1] + cost, over);
       rowCur[j] = v;
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > max) return max + 1;
+    if (hi < lb) rowCur[hi + 1] = over;
+    if (rowMin > max) return over;
     const t = rowPrev;
     rowPrev = rowCur;
     rowCur = t;
