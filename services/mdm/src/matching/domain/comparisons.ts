@@ -6,7 +6,7 @@
  * Multi-valued fields (addresses, e-mails, identifiers) take the best level over all pairs of
  * values. Level functions read precomputed features only, so they allocate nothing.
  */
-import { boundedLevenshtein, jaroWinkler } from './string-similarity';
+import { boundedLevenshtein, jaroWinkler, withinOneEdit } from './string-similarity';
 import { IdentifierFeature, MatchRecord, PostcodeFeature, StreetFeature } from './match-record';
 import type { IdentifierScheme } from '@hub/contracts';
 
@@ -186,7 +186,7 @@ function addressPairLevel(
   if (postcodeExact && (numberExact || streetSim >= 0.88)) return 3;
   if (numberExact && streetSim >= 0.88) return 4;
   if (postcodeExact) return 5;
-  const postcodeNear = bothPostcodes && ((pa.sector !== null && pa.sector === pb.sector) || boundedLevenshtein(pa.full, pb.full, 1) <= 1);
+  const postcodeNear = bothPostcodes && ((pa.sector !== null && pa.sector === pb.sector) || withinOneEdit(pa.full, pb.full));
   if (postcodeNear && (numberExact || streetSim >= 0.88)) return 4;
   if (postcodeNear) return 6;
   if (streetSim >= 0.88 || (bothPostcodes && pa.district !== null && pa.district === pb.district)) return 7;
@@ -292,7 +292,7 @@ function identifierLevel(scheme: IdentifierScheme, a: readonly IdentifierFeature
     for (const y of b) {
       if (y.key !== x.key) continue;
       if (x.value === y.value) return 1;
-      const level = boundedLevenshtein(x.value, y.value, 1) <= 1 ? 2 : 3;
+      const level = withinOneEdit(x.value, y.value) ? 2 : 3;
       if (best === NULL_LEVEL || level < best) best = level;
     }
   }

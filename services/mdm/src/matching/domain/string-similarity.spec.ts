@@ -1,4 +1,4 @@
-import { boundedLevenshtein, jaro, jaroWinkler } from './string-similarity';
+import { boundedLevenshtein, jaro, jaroWinkler, withinOneEdit } from './string-similarity';
 
 describe('string similarity', () => {
   it('gives the textbook Jaro-Winkler values', () => {
@@ -17,7 +17,7 @@ describe('string similarity', () => {
     expect(boundedLevenshtein('a'.repeat(1000), 'b'.repeat(1000), 2)).toBe(3);
   });
 
-  it('agrees with the full Levenshtein distance up to its bound (the band loses nothing)', () => {
+  it('agrees with the full Levenshtein distance up to its bound (the band loses nothing), as does withinOneEdit', () => {
     const full = (a: string, b: string): number => {
       const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
       for (let i = 1; i <= a.length; i++) {
@@ -32,6 +32,7 @@ describe('string similarity', () => {
       const a = word();
       const b = random() < 0.5 ? word() : a.slice(0, Math.floor(random() * (a.length + 1))) + word().slice(0, 2) + a.slice(Math.floor(random() * (a.length + 1)));
       for (const max of [0, 1, 2, 3]) expect([a, b, max, boundedLevenshtein(a, b, max)]).toEqual([a, b, max, Math.min(full(a, b), max + 1)]);
+      expect([a, b, withinOneEdit(a, b)]).toEqual([a, b, full(a, b) <= 1]);
     }
   });
 

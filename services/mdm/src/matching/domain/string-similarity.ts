@@ -104,3 +104,34 @@ export function boundedLevenshtein(a: string, b: string, max: number): number {
   const d = rowPrev[lb];
   return d > max ? max + 1 : d;
 }
+
+/**
+ * Whether two strings are at most one edit apart (Levenshtein <= 1) in one pass, without the
+ * table: identifiers and postcodes of different people are compared for every candidate.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let differences = 0;
+    for (let i = 0; i < la; i++) if (a.charCodeAt(i) !== b.charCodeAt(i) && ++differences > 1) return false;
+    return true;
+  }
+  if (la - lb !== 1 && lb - la !== 1) return false;
+  const short = la < lb ? a : b;
+  const long = la < lb ? b : a;
+  let i = 0;
+  let j = 0;
+  let skipped = false;
+  while (i < short.length) {
+    if (short.charCodeAt(i) === long.charCodeAt(j)) {
+      i++;
+      j++;
+    } else {
+      if (skipped) return false;
+      skipped = true;
+      j++;
+    }
+  }
+  return true;
+}
