@@ -12,9 +12,9 @@ export interface MasterView {
 }
 
 /** Masters are derived from many partners' data: the strictest governance applies to them. */
-function envelope(masterId: string, type: string, version: number, now: number): EnvelopeInput {
+function envelope(eventId: string, version: number, now: number, masterId: string): EnvelopeInput {
   return {
-    eventId: deterministicEventId(['mdm', masterId, type, String(version)]),
+    eventId,
     sourceSystem: 'hub.mdm',
     sourceRecordId: masterId,
     sourceVersion: String(version),
@@ -31,37 +31,33 @@ function envelope(masterId: string, type: string, version: number, now: number):
 export function masterMessages(events: readonly MasterEvent[], view: MasterView, modelVersion: string, topicPrefix: string, now: number, splitReason: SplitReason = 'RECORD_WITHDRAWN'): OutboxMessage[] {
   const topic = `${topicPrefix}${TOPICS.masterPersons.name}`;
   return events.flatMap((event): OutboxMessage[] => {
-    const base = (type: string) => ({ topic, key: event.masterId, aggregateType: 'master-person', eventType: type, eventId: deterministicEventId(['mdm', event.masterId, type, String(event.version)]) });
+    // one id per event, in its envelope and on the outbox row alike
+    const message = (type: string, payload: (env: EnvelopeInput) => Buffer): OutboxMessage => {
+      const eventId = deterministicEventId(['mdm', event.masterId, type, String(event.version)]);
+      return { topic, key: event.masterId, aggregateType: 'master-person', eventType: type, eventId, payload: payload(envelope(eventId, event.version, now, event.masterId)) };
+    };
     const state = () => ({ masterPersonId: event.masterId, version: event.version, golden: view.golden(event.masterId), sourceRecords: view.sourceRecords(event.masterId), aliases: view.aliases(event.masterId), modelVersion });
     switch (event.type) {
       case 'created':
-        return [{ ...base('MasterPersonCreated'), payload: encode('MasterPersonCreated', { envelope: envelope(event.masterId, 'MasterPersonCreated', event.version, now), ...state() }) }];
+        return [message('MasterPersonCreated', (env) => encode('MasterPersonCreated', { envelope: env, ...state() }))];
       case 'updated':
-        return [{ ...base('MasterPersonUpdated'), payload: encode('MasterPersonUpdated', { envelope: envelope(event.masterId, 'MasterPersonUpdated', event.version, now), ...state() }) }];
+        return [message('MasterPersonUpdated', (env) => encode('MasterPersonUpdated', { envelope: env, ...state() }))];
       case 'merged':
-        return [{
-          ...base('MasterPersonMerged'),
-          payload: encode('MasterPersonMerged', {
-            envelope: envelope(event.masterId, 'MasterPersonMerged', event.version, now), ...state(),
-            mergedIds: [...event.mergedIds], reason: event.reason, matchWeight: event.matchWeight,
-          }),
-        }];
+        return [message('MasterPersonMerged', (env) => encode('MasterPersonMerged', {
+          envelope: env, ...state(), mergedIds: [...event.mergedIds], reason: event.reason, matchWeight: event.matchWeight,
+        }))];
       case 'split':
-        return [{
-          ...base('MasterPersonSplit'),
-          payload: encode('MasterPersonSplit', {
-            envelope: envelope(event.masterId, 'MasterPersonSplit', event.version, now),
-            masterPersonId: event.masterId, version: event.version, reason: splitReason, modelVersion,
-            // every resulting master, the one that kept the id first
-            parts: [{ masterId: event.masterId, version: event.version, revived: false }, ...event.parts].map((part) => ({
-              masterPersonId: part.masterId, version: part.version, revived: part.revived,
-              golden: view.golden(part.masterId), sourceRecords: view.sourceRecords(part.masterId), aliases: view.aliases(part.masterId),
-            })),
-          }),
-        }];
+        return [message('MasterPersonSplit', (env) => encode('MasterPersonSplit', {
+          envelope: env, masterPersonId: event.masterId, version: event.version, reason: splitReason, modelVersion,
+          // every resulting master, the one that kept the id first
+          parts: [{ masterId: event.masterId, version: event.version, revived: false }, ...event.parts].map((part) => ({
+            masterPersonId: part.masterId, version: part.version, revived: part.revived,
+            golden: view.golden(part.masterId), sourceRecords: view.sourceRecords(part.masterId), aliases: view.aliases(part.masterId),
+          })),
+        }))];
       case 'retired':
         // a master whose last record was withdrawn: an update with no records, then nothing more
-        return [{ ...base('MasterPersonUpdated'), payload: encode('MasterPersonUpdated', { envelope: envelope(event.masterId, 'MasterPersonUpdated', event.version, now), ...state(), sourceRecords: [] }) }];
+        return [message('MasterPersonUpdated', (env) => encode('MasterPersonUpdated', { envelope: env, ...state(), sourceRecords: [] }))];
       default: {
         const unknown: never = event;
         throw new Error(`unknown master event ${(unknown as { type: string }).type}`);

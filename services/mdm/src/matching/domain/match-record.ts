@@ -118,11 +118,19 @@ export function cleanText(raw: string | null | undefined, maxLength: number): st
   return cleaned ? cleaned.slice(0, maxLength) : null;
 }
 
+/** Names repeat (a city has a few thousand given and family names): their codes are kept, up to a bound. */
+const phoneticMemo = new Map<string, readonly string[]>();
+const PHONETIC_MEMO_LIMIT = 100_000;
+
 export function phoneticCodes(name: string | null): readonly string[] {
   if (!name) return [];
+  const known = phoneticMemo.get(name);
+  if (known) return known;
   const [primary, alternate] = doubleMetaphone(name);
-  if (!primary) return [];
-  return alternate && alternate !== primary ? [primary, alternate] : [primary];
+  const codes: readonly string[] = !primary ? [] : alternate && alternate !== primary ? [primary, alternate] : [primary];
+  if (phoneticMemo.size >= PHONETIC_MEMO_LIMIT) phoneticMemo.clear();
+  phoneticMemo.set(name, codes);
+  return codes;
 }
 
 const UK_POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$/;
