@@ -12,7 +12,7 @@ export interface MasterView {
 }
 
 /** Masters are derived from many partners' data: the strictest governance applies to them. */
-function envelope(eventId: string, version: number, now: number, masterId: string): EnvelopeInput {
+function envelope(eventId: string, masterId: string, version: number, now: number): EnvelopeInput {
   return {
     eventId,
     sourceSystem: 'hub.mdm',
@@ -34,7 +34,7 @@ export function masterMessages(events: readonly MasterEvent[], view: MasterView,
     // one id per event, in its envelope and on the outbox row alike
     const message = (type: string, payload: (env: EnvelopeInput) => Buffer): OutboxMessage => {
       const eventId = deterministicEventId(['mdm', event.masterId, type, String(event.version)]);
-      return { topic, key: event.masterId, aggregateType: 'master-person', eventType: type, eventId, payload: payload(envelope(eventId, event.version, now, event.masterId)) };
+      return { topic, key: event.masterId, aggregateType: 'master-person', eventType: type, eventId, payload: payload(envelope(eventId, event.masterId, event.version, now)) };
     };
     const state = () => ({ masterPersonId: event.masterId, version: event.version, golden: view.golden(event.masterId), sourceRecords: view.sourceRecords(event.masterId), aliases: view.aliases(event.masterId), modelVersion });
     switch (event.type) {

@@ -177,8 +177,8 @@ export function matchWeight(a: MatchRecord, b: MatchRecord, compiled: CompiledMo
 /**
  * The order in which the pruned hot path evaluates a model's comparisons, and how much weight
  * the comparisons after each position could still add at most. Most candidate pairs are
- * different people; evaluating the comparisons that can weigh most against a match first lets
- * the scorer stop as soon as the pair can no longer reach the review threshold.
+ * different people; evaluating first the comparisons that move the bound most (and cost least)
+ * lets the scorer stop as soon as the pair can no longer reach the review threshold.
  */
 export interface ScoringPlan {
   readonly compiled: CompiledModel;
