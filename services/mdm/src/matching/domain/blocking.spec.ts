@@ -1,4 +1,5 @@
 import { blockingKeys, CandidateIndex } from './blocking';
+import { seededRandom } from './random';
 import { rec } from './test-fixtures';
 
 describe('blockingKeys', () => {
@@ -56,5 +57,32 @@ describe(CandidateIndex.name, () => {
     const sut = new CandidateIndex({ maxBlockSize: 1000 });
     for (let i = 0; i < 200; i++) sut.add(rec(`r${i}`, { email: 'shared@x.com' }));
     expect(sut.candidates(rec('p', { email: 'shared@x.com' }), 50)).toHaveLength(50);
+  });
+
+  it('chooses the same candidates in the same order as sorting every record that shares a key', () => {
+    const random = seededRandom(11);
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+    const given = ['anna', 'ann', 'john', 'jon', 'mary'];
+    const family = ['khan', 'kahn', 'smith', 'smyth'];
+    const dob = ['1980-03-04', '1980-04-03', '1981-03-04', '1990-01-01'];
+    const postcode = ['L1 1AA', 'L1 1AB', 'L8 2XY'];
+    const sut = new CandidateIndex({ maxBlockSize: 10_000 });
+    const added: ReturnType<typeof rec>[] = [];
+    const newRecord = (id: string) => rec(id, { given: pick(given), family: pick(family), dob: pick(dob), ...(random() < 0.5 ? { postcode: pick(postcode) } : {}) });
+    for (let i = 0; i < 600; i++) {
+      const r = newRecord(`r${i}`);
+      sut.add(r);
+      added.push(r);
+    }
+    for (let probe = 0; probe < 40; probe++) {
+      const query = newRecord(`q${probe}`);
+      const mine = new Set(blockingKeys(query));
+      const expected = added
+        .map((r, seq) => ({ id: r.id, seq, shared: new Set(blockingKeys(r).filter((k) => mine.has(k))).size }))
+        .filter((x) => x.shared > 0)
+        .sort((x, y) => y.shared - x.shared || x.seq - y.seq)
+        .map((x) => x.id);
+      for (const limit of [1, 7, 50, 400]) expect(sut.candidates(query, limit).map((r) => r.id)).toEqual(expected.slice(0, limit));
+    }
   });
 });
