@@ -18,6 +18,9 @@ export interface BuildJob {
   credits: number;
 }
 
+/** What the main thread tells the build worker: start a job, or send one more batch of the current one. */
+export type WorkerCommand = { type: 'job'; job: BuildJob } | { type: 'more' };
+
 export type WorkerReply =
   | { type: 'batch'; batch: WireBatch }
   | { type: 'bytes'; bytes: number }

@@ -1,23 +1,80 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { QualityProfile } from '../quality/quality-profile';
-import type { BuildJob, WorkerReply } from './build-job';
+import type { BuildJob, WorkerCommand, WorkerReply } from './build-job';
 import { unpackBatch } from './built-wire';
 import type { BuiltRow, DryRunCounts } from './row-builder';
 import { DeliveryError } from './source-reader';
 
 export type WorkerBuildEvent = { kind: 'batch'; rows: BuiltRow[] } | { kind: 'profile'; counts: QualityProfile };
 
-function startWorker(job: BuildJob): Worker {
+let started = 0;
+
+/** Build workers this process has started (each costs about a second; see below). */
+export function buildWorkersStarted(): number {
+  return started;
+}
+
+function startWorker(): Worker {
+  started++;
   // From the built service the worker is a .js file; from source (CLI, benchmarks, tests) a
   // .ts file, which the worker compiles on load as its parent does.
   const fromSource = extname(__filename) === '.ts';
   const registered = process.execArgv.some((arg) => arg.includes('@swc-node/register'));
-  return new Worker(join(__dirname, `build-worker${extname(__filename)}`), {
-    workerData: job,
+  const worker = new Worker(join(__dirname, `build-worker${extname(__filename)}`), {
     execArgv: fromSource && !registered ? [...process.execArgv, '-r', '@swc-node/register'] : process.execArgv,
     env: fromSource ? { ...process.env, SWC_NODE_PROJECT: process.env.SWC_NODE_PROJECT ?? join(__dirname, '..', '..', '..', '..', 'tsconfig.json') } : process.env,
   });
+  // an idle worker that fails is simply not reused (an 'error' without a listener would throw here)
+  worker.on('error', () => undefined);
+  worker.on('exit', () => forget(worker));
+  return worker;
+}
+
+/**
+ * Starting a worker costs about a second (modules, feed configurations), so a worker that
+ * finished a job cleanly waits for the next one: one is kept, unreferenced (it does not keep
+ * the process alive) and stopped after a while unused. Loads that run at the same time each
+ * get a worker of their own.
+ */
+const IDLE_WORKER_MS = 60_000;
+let idle: { worker: Worker; timer: NodeJS.Timeout } | undefined;
+
+function forget(worker: Worker): void {
+  if (idle?.worker !== worker) return;
+  clearTimeout(idle.timer);
+  idle = undefined;
+}
+
+function acquireWorker(): Worker {
+  const kept = idle;
+  if (!kept) return startWorker();
+  forget(kept.worker);
+  kept.worker.ref();
+  return kept.worker;
+}
+
+function releaseWorker(worker: Worker): void {
+  if (idle) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  const timer = setTimeout(() => {
+    forget(worker);
+    void worker.terminate();
+  }, IDLE_WORKER_MS);
+  timer.unref();
+  idle = { worker, timer };
+}
+
+/** Stops the worker kept for the next job; says whether there was one (a clean shutdown; not needed for the process to exit). */
+export async function stopIdleBuildWorker(): Promise<boolean> {
+  const kept = idle;
+  if (!kept) return false;
+  forget(kept.worker);
+  await kept.worker.terminate();
+  return true;
 }
 
 function failureOf(reply: Extract<WorkerReply, { type: 'error' }>): Error {
@@ -28,41 +85,59 @@ function failureOf(reply: Extract<WorkerReply, { type: 'error' }>): Error {
   return error;
 }
 
-/** Replies of a worker thread running `job`, in order; the worker is stopped when the caller stops reading. */
+/**
+ * Replies of a worker thread running `job`, in order. A worker whose job ended with its last
+ * reply (done or error) may serve the next job; one whose caller stopped reading early is
+ * stopped, since it may still be mid-file.
+ */
 async function* replies(job: BuildJob, onBytes?: (bytes: number) => void): AsyncGenerator<Exclude<WorkerReply, { type: 'bytes' }>, void, void> {
-  const worker = startWorker(job);
+  const worker = acquireWorker();
   const queue: Exclude<WorkerReply, { type: 'bytes' }>[] = [];
   let failed: Error | undefined;
+  let finished = false;
   let notify: (() => void) | undefined;
   const wakeUp = () => {
     notify?.();
     notify = undefined;
   };
-  worker.on('message', (reply: WorkerReply) => {
+  const onMessage = (reply: WorkerReply) => {
     if (reply.type === 'bytes') onBytes?.(reply.bytes);
     else queue.push(reply);
     wakeUp();
-  });
-  worker.on('error', (error) => {
+  };
+  const onError = (error: Error) => {
     failed ??= error;
     wakeUp();
-  });
-  worker.on('exit', (code) => {
+  };
+  const onExit = (code: number) => {
     failed ??= new Error(`the build worker stopped (exit code ${code}) before it finished`);
     wakeUp();
-  });
+  };
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  const command = (message: WorkerCommand) => worker.postMessage(message);
+  command({ type: 'job', job });
   try {
     for (;;) {
       while (queue.length === 0 && !failed) await new Promise<void>((resolve) => (notify = resolve));
       const reply = queue.shift();
       if (!reply) throw failed!;
-      if (reply.type === 'error') throw failureOf(reply);
+      if (reply.type === 'error') {
+        finished = true;
+        throw failureOf(reply);
+      }
+      if (reply.type === 'done') finished = true;
       yield reply;
       if (reply.type === 'done') return;
-      worker.postMessage('more');
+      command({ type: 'more' });
     }
   } finally {
-    await worker.terminate();
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    worker.off('exit', onExit);
+    if (finished && !failed) releaseWorker(worker);
+    else await worker.terminate();
   }
 }
 

@@ -1,26 +1,50 @@
-// A worker thread's entry point: reads, parses, maps, versions and Avro-encodes one delivery
-// file (or only counts it, for the pre-check), so that the main thread does nothing but the
-// database and Kafka. Batches go out in file order, at most `credits` ahead of the main
-// thread, which keeps memory flat whatever the file's size.
-import { parentPort, workerData } from 'node:worker_threads';
+// A worker thread's entry point: reads, parses, maps, versions and Avro-encodes delivery files
+// (or only counts one, for the pre-check), so that the main thread does nothing but the
+// database and Kafka. The worker serves one job at a time and then waits for the next, so that
+// loading, compiling and validating the feed configurations is paid once per worker, not once
+// per delivery (it cost about a second per delivery file). Batches go out in file order, at
+// most `credits` ahead of the main thread, which keeps memory flat whatever the file's size.
+import { parentPort } from 'node:worker_threads';
 import { FeedRegistry } from '../feeds/feed-registry';
 import { packBatch } from './built-wire';
 import { buildFile, countFile } from './row-builder';
-import type { BuildJob, WorkerReply } from './build-job';
+import type { BuildJob, WorkerCommand, WorkerReply } from './build-job';
 
-const job = workerData as BuildJob;
 const port = parentPort!;
-let credits = job.credits;
+let credits = 0;
 let wake: (() => void) | undefined;
-port.on('message', () => {
-  credits++;
-  wake?.();
-});
+/** Feed registries by directories and date: a registry is the same for every delivery of a day. */
+const registries = new Map<string, FeedRegistry>();
 
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
-async function run(): Promise<void> {
-  const feed = FeedRegistry.fromDirectories(job.feedDirs, job.date).get(job.feedName, job.date);
+port.on('message', (command: WorkerCommand) => {
+  if (command.type === 'more') {
+    credits++;
+    wake?.();
+    return;
+  }
+  // a "more" left over from the previous job arrives before this job (messages keep their order)
+  credits = command.job.credits;
+  run(command.job).catch((error: unknown) => {
+    const failure = error as Error & { code?: string };
+    post({ type: 'error', name: failure.name, code: failure.code, message: failure.message, stack: failure.stack });
+  });
+});
+
+function registryFor(job: BuildJob): FeedRegistry {
+  const key = `${job.date}\u0000${job.feedDirs.join('\u0000')}`;
+  let registry = registries.get(key);
+  if (!registry) {
+    // one day's registry at a time: a long-running ingest moves on to the next day's agreements
+    registries.clear();
+    registries.set(key, (registry = FeedRegistry.fromDirectories(job.feedDirs, job.date)));
+  }
+  return registry;
+}
+
+async function run(job: BuildJob): Promise<void> {
+  const feed = registryFor(job).get(job.feedName, job.date);
   const options = { ...job.readOptions, onBytes: (bytes: number) => post({ type: 'bytes', bytes }) };
   if (job.mode === 'count') {
     post({ type: 'done', counts: await countFile(feed, job.path, options) });
@@ -37,8 +61,3 @@ async function run(): Promise<void> {
     post({ type: 'batch', batch }, [batch.bytes]);
   }
 }
-
-run().catch((error: unknown) => {
-  const failure = error as Error & { code?: string };
-  post({ type: 'error', name: failure.name, code: failure.code, message: failure.message, stack: failure.stack });
-});
