@@ -59,21 +59,35 @@ describe(CandidateIndex.name, () => {
     expect(sut.candidates(rec('p', { email: 'shared@x.com' }), 50)).toHaveLength(50);
   });
 
-  it('chooses the same candidates in the same order as sorting every record that shares a key', () => {
+  it('chooses the same candidates in the same order as sorting every record that shares a key, after removals and replacements', () => {
     const random = seededRandom(11);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const given = ['anna', 'ann', 'john', 'jon', 'mary'];
     const family = ['khan', 'kahn', 'smith', 'smyth'];
     const dob = ['1980-03-04', '1980-04-03', '1981-03-04', '1990-01-01'];
-    const postcode = ['L1 1AA', 'L1 1AB', 'L8 2XY'];
+    // many postcodes, so that many blocks hold one or two records
+    const postcode = Array.from({ length: 60 }, (_, i) => `L${1 + (i % 20)} ${1 + Math.floor(i / 20)}AA`);
     const sut = new CandidateIndex({ maxBlockSize: 10_000 });
-    const added: ReturnType<typeof rec>[] = [];
+    let added: ReturnType<typeof rec>[] = [];
     const newRecord = (id: string) => rec(id, { given: pick(given), family: pick(family), dob: pick(dob), ...(random() < 0.5 ? { postcode: pick(postcode) } : {}) });
     for (let i = 0; i < 600; i++) {
       const r = newRecord(`r${i}`);
       sut.add(r);
       added.push(r);
     }
+    // removals and replacements (a replaced record counts as the newest)
+    for (let i = 0; i < 150; i++) {
+      const id = `r${Math.floor(random() * 600)}`;
+      added = added.filter((r) => r.id !== id);
+      if (random() < 0.5) {
+        sut.remove(id);
+      } else {
+        const r = newRecord(id);
+        sut.add(r);
+        added.push(r);
+      }
+    }
+    expect(sut.size).toBe(added.length);
     for (let probe = 0; probe < 40; probe++) {
       const query = newRecord(`q${probe}`);
       const mine = new Set(blockingKeys(query));

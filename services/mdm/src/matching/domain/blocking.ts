@@ -72,9 +72,12 @@ export function personBlockingKeys(r: MatchRecord): string[] {
   return blockingKeys(r).filter((k) => PERSON_KEY_RULES.has(k.slice(0, k.indexOf(':'))));
 }
 
+/**
+ * An indexed record. Its keys are not kept: they are computed again on removal (rare: a
+ * withdrawal or correction), which spares every record a copy of strings the blocks hold.
+ */
 interface Entry {
   record: MatchRecord;
-  keys: string[];
   /** Arrival order: candidates with equal evidence are ranked oldest first. */
   seq: number;
   /** Scratch for `candidates`: the lookup that last counted this entry, and its count of shared keys there. */
@@ -82,10 +85,13 @@ interface Entry {
   shared: number;
 }
 
-interface Block {
-  members: Entry[];
-  oversized: boolean;
-}
+/**
+ * A block's members in arrival order. Most keys (a postcode with an initial, an e-mail) name
+ * one record, so a block of one is the entry itself, with no array: the blocks are most of the
+ * index's memory. OVERSIZED marks a block past the cap.
+ */
+const OVERSIZED = Symbol('oversized');
+type Block = Entry | Entry[] | typeof OVERSIZED;
 
 export interface CandidateIndexStats {
   records: number;
@@ -125,19 +131,18 @@ export class CandidateIndex {
   add(record: MatchRecord): void {
     if (this.entries.has(record.id)) this.remove(record.id);
     const keys = this.distinctKeys(record);
-    const entry: Entry = { record, keys, seq: this.nextSeq++, lookup: 0, shared: 0 };
+    const entry: Entry = { record, seq: this.nextSeq++, lookup: 0, shared: 0 };
     this.entries.set(record.id, entry);
     for (const key of keys) {
-      let block = this.blocks.get(key);
-      if (!block) this.blocks.set(key, (block = { members: [], oversized: false }));
-      if (block.oversized) continue;
-      if (block.members.length >= this.options.maxBlockSize) {
-        block.oversized = true;
-        block.members = [];
+      const block = this.blocks.get(key);
+      if (block === OVERSIZED) continue;
+      const members = block === undefined ? 0 : Array.isArray(block) ? block.length : 1;
+      if (members >= this.options.maxBlockSize) {
+        this.blocks.set(key, OVERSIZED);
         this.oversized++;
-        continue;
-      }
-      block.members.push(entry);
+      } else if (block === undefined) this.blocks.set(key, entry);
+      else if (Array.isArray(block)) block.push(entry);
+      else this.blocks.set(key, [block, entry]);
     }
   }
 
@@ -145,12 +150,17 @@ export class CandidateIndex {
     const entry = this.entries.get(id);
     if (!entry) return false;
     this.entries.delete(id);
-    for (const key of entry.keys) {
+    for (const key of this.distinctKeys(entry.record)) {
       const block = this.blocks.get(key);
-      if (!block || block.oversized) continue;
-      const at = block.members.indexOf(entry);
-      if (at >= 0) block.members.splice(at, 1);
-      if (block.members.length === 0) this.blocks.delete(key);
+      if (block === undefined || block === OVERSIZED) continue;
+      if (!Array.isArray(block)) {
+        if (block === entry) this.blocks.delete(key);
+        continue;
+      }
+      const at = block.indexOf(entry);
+      if (at >= 0) block.splice(at, 1);
+      if (block.length === 1) this.blocks.set(key, block[0]!);
+      else if (block.length === 0) this.blocks.delete(key);
     }
     return true;
   }
@@ -164,19 +174,23 @@ export class CandidateIndex {
     const keys = [...new Set(this.keysOf(record))];
     this.lastLookup = { record, keys };
     const lookup = ++this.lookups;
+    // the record's own entry, if indexed: compared by reference, so that a visit need not read the record
+    const self = this.entries.get(record.id);
     const touched: Entry[] = [];
+    const visit = (entry: Entry) => {
+      if (entry === self) return;
+      if (entry.lookup !== lookup) {
+        entry.lookup = lookup;
+        entry.shared = 0;
+        touched.push(entry);
+      }
+      entry.shared++;
+    };
     for (const key of keys) {
       const block = this.blocks.get(key);
-      if (!block || block.oversized) continue;
-      for (const entry of block.members) {
-        if (entry.record.id === record.id) continue;
-        if (entry.lookup !== lookup) {
-          entry.lookup = lookup;
-          entry.shared = 0;
-          touched.push(entry);
-        }
-        entry.shared++;
-      }
+      if (block === undefined || block === OVERSIZED) continue;
+      if (Array.isArray(block)) for (const entry of block) visit(entry);
+      else visit(block);
     }
     touched.sort((x, y) => y.shared - x.shared || x.seq - y.seq);
     const out: MatchRecord[] = [];

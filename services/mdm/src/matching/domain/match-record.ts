@@ -188,6 +188,35 @@ function unique<T>(values: Array<T | null>, limit: number, keyOf: (v: T) => stri
 
 const byItself = (s: string): string => s;
 
+/**
+ * Held for every record of the index (millions at a city's scale), so what repeats is shared:
+ * one empty list for every empty field, one copy of each name, place and postcode. Features
+ * are read-only, so sharing cannot leak a change from one record to another.
+ */
+const NONE: readonly never[] = Object.freeze([]);
+const orNone = <T>(values: readonly T[]): readonly T[] => (values.length === 0 ? NONE : values);
+
+/** Bounded like the phonetic memo: a city has tens of thousands of names and places, not millions. */
+const SHARED_LIMIT = 200_000;
+const sharedStrings = new Map<string, string>();
+function shared(value: string | null): string | null {
+  if (value === null) return null;
+  const known = sharedStrings.get(value);
+  if (known !== undefined) return known;
+  if (sharedStrings.size >= SHARED_LIMIT) sharedStrings.clear();
+  sharedStrings.set(value, value);
+  return value;
+}
+const sharedPostcodes = new Map<string, PostcodeFeature>();
+function sharedPostcode(feature: PostcodeFeature | null): PostcodeFeature | null {
+  if (feature === null) return null;
+  const known = sharedPostcodes.get(feature.full);
+  if (known !== undefined) return known;
+  if (sharedPostcodes.size >= SHARED_LIMIT) sharedPostcodes.clear();
+  sharedPostcodes.set(feature.full, feature);
+  return feature;
+}
+
 /** Derives the comparison features of one person. Pure; never throws on odd input. */
 export function toMatchRecord(id: string, source: string, person: PersonDetails, options: FeatureOptions = {}): MatchRecord {
   const limits = options.limits ?? DEFAULT_FEATURE_LIMITS;
@@ -231,21 +260,21 @@ export function toMatchRecord(id: string, source: string, person: PersonDetails,
   return {
     id,
     source,
-    givenName,
-    otherGivenNames: givenNames.slice(1),
-    familyName,
-    otherFamilyNames,
+    givenName: shared(givenName),
+    otherGivenNames: orNone(givenNames.slice(1).map((n) => shared(n) as string)),
+    familyName: shared(familyName),
+    otherFamilyNames: orNone(otherFamilyNames),
     givenPhonetic: phoneticCodes(givenName),
     familyPhonetic: phoneticCodes(familyName),
-    givenEquivalents: givenName ? (tables.given.get(givenName) ?? []) : [],
-    familyEquivalents: familyName ? (tables.family.get(familyName) ?? []) : [],
+    givenEquivalents: givenName ? (tables.given.get(givenName) ?? NONE) : NONE,
+    familyEquivalents: familyName ? (tables.family.get(familyName) ?? NONE) : NONE,
     dateOfBirth: dateOfBirthFeature(person.dateOfBirth, limits),
     sex: person.sex === 'MALE' ? 'M' : person.sex === 'FEMALE' ? 'F' : null,
-    postcodes: unique(addresses.map((a) => postcodeFeature(a.postcode, limits.maxValueLength)), maxValues, (p) => p.full),
-    streets: unique(addresses.map((a) => streetFeature(a.lines ?? [], limits.maxValueLength)), maxValues, (s) => `${s.houseNumber}|${s.street}`),
-    localities: unique(addresses.map((a) => cleanName(a.locality, limits.maxValueLength)), maxValues, byItself),
-    uprns: unique(addresses.map((a) => (a.uprn ? a.uprn.slice(0, 12).replace(/[^0-9]/g, '') || null : null)), maxValues, byItself),
-    emails: unique(
+    postcodes: orNone(unique(addresses.map((a) => sharedPostcode(postcodeFeature(a.postcode, limits.maxValueLength))), maxValues, (p) => p.full)),
+    streets: orNone(unique(addresses.map((a) => streetFeature(a.lines ?? [], limits.maxValueLength)), maxValues, (s) => `${s.houseNumber}|${s.street}`)),
+    localities: orNone(unique(addresses.map((a) => shared(cleanName(a.locality, limits.maxValueLength))), maxValues, byItself)),
+    uprns: orNone(unique(addresses.map((a) => (a.uprn ? a.uprn.slice(0, 12).replace(/[^0-9]/g, '') || null : null)), maxValues, byItself)),
+    emails: orNone(unique(
       (person.emails ?? []).slice(0, maxValues).map((e): EmailFeature | null => {
         const full = (e ?? '').slice(0, limits.maxValueLength).trim().toLowerCase();
         const at = full.indexOf('@');
@@ -253,8 +282,8 @@ export function toMatchRecord(id: string, source: string, person: PersonDetails,
       }),
       maxValues,
       (e) => e.full,
-    ),
-    phones: unique((person.phones ?? []).slice(0, maxValues).map((p) => phoneDigits(p ?? '', limits.maxValueLength)), maxValues, byItself),
-    identifiers,
+    )),
+    phones: orNone(unique((person.phones ?? []).slice(0, maxValues).map((p) => phoneDigits(p ?? '', limits.maxValueLength)), maxValues, byItself)),
+    identifiers: orNone(identifiers),
   };
 }
