@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { TOPICS } from '@hub/contracts';
 
 const root = join(__dirname, '..', '..');
 const scale = process.env.DEMO_SCALE ?? 'medium';
@@ -43,6 +44,46 @@ async function waitForReports(files: { feed: string; name: string }[], timeoutMs
   return reports;
 }
 
+/**
+ * Waits until mdm's consumer group has consumed every person observation ingest published, so
+ * that the figures below describe the whole city; prints progress while it waits. Since
+ * ingest takes a delivery in a couple of seconds, mdm is still resolving when the last file is
+ * loaded. Gives up (and reports what there is so far) after DEMO_MDM_WAIT_SECONDS (900).
+ */
+async function waitForMdm(): Promise<void> {
+  const { Kafka, logLevel } = await import('kafkajs');
+  const prefix = process.env.TOPIC_PREFIX ?? '';
+  const topic = `${prefix}${TOPICS.personObserved.name}`;
+  const limitMs = Number(process.env.DEMO_MDM_WAIT_SECONDS ?? 900) * 1000;
+  const admin = new Kafka({ clientId: 'demo', brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const started = Date.now();
+    let lastSaid = 0;
+    for (;;) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId: `${prefix}mdm`, topics: [topic] });
+      const total = ends.reduce((sum, end) => sum + Number(end.high), 0);
+      const behind = ends.reduce((sum, end) => sum + Math.max(0, Number(end.high) - Math.max(0, Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? 0))), 0);
+      if (behind === 0) {
+        say(`mdm has resolved all ${total.toLocaleString()} person events on ${topic}`);
+        return;
+      }
+      if (Date.now() - started > limitMs) {
+        say(`mdm is still ${behind.toLocaleString()} person events behind after ${Math.round(limitMs / 1000)} s; the figures below are what it has resolved so far`);
+        return;
+      }
+      if (Date.now() - lastSaid >= 5000) {
+        say(`waiting for mdm: ${(total - behind).toLocaleString()} of ${total.toLocaleString()} person events resolved (${Math.round((100 * (total - behind)) / Math.max(1, total))}%)`);
+        lastSaid = Date.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** What mdm has made of the person observations so far (it keeps resolving in the background). */
 async function reportMasters(): Promise<void> {
   const { Client } = await import('pg');
@@ -51,7 +92,7 @@ async function reportMasters(): Promise<void> {
     await client.connect();
     const [log] = (await client.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows;
     const [masters] = (await client.query(`SELECT count(*) FILTER (WHERE status = 'active')::int AS active, count(*) FILTER (WHERE status = 'alias')::int AS aliases FROM mdm.master`)).rows;
-    process.stdout.write(`mdm: ${log.n.toLocaleString()} person observations resolved so far into ${masters.active.toLocaleString()} master persons (${masters.aliases} merged away); it goes on in the background\n`);
+    process.stdout.write(`mdm: ${log.n.toLocaleString()} person observations resolved into ${masters.active.toLocaleString()} master persons (${masters.aliases} merged away)\n`);
   } catch {
     process.stdout.write('mdm: no master persons yet\n');
   } finally {
@@ -119,6 +160,7 @@ async function main(): Promise<void> {
   const sum = (key: 'rows' | 'accepted' | 'rejected') => rows.reduce((total, [, t]) => total + t[key], 0);
   process.stdout.write(`\n${rows.length} feeds, ${sum('rows').toLocaleString()} rows (${sum('accepted').toLocaleString()} accepted, ${sum('rejected').toLocaleString()} rejected) through ingest in ${Math.round((Date.now() - started) / 1000)} s\n`);
   process.stdout.write(`city: ${city} (truth files in truth/)   drop folder: ${dropDir}\n`);
+  await waitForMdm().catch((error: unknown) => say(`could not ask Kafka how far mdm is (${(error as Error).message}); the figures below are what it has resolved so far`));
   await reportMasters();
   await reportMatching();
   process.stdout.write('next: npm run feed -- profile police-offences   |   npm run mdm -- suspects   |   npm run mdm -- review --limit 5   |   docs/portal-api.md for reading masters\n');
