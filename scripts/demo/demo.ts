@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOPICS } from '@hub/contracts';
+import { consumerGroupProgress } from '@hub/platform';
 
 const root = join(__dirname, '..', '..');
 const scale = process.env.DEMO_SCALE ?? 'medium';
@@ -61,10 +62,8 @@ async function waitForMdm(): Promise<void> {
     const started = Date.now();
     let lastSaid = 0;
     for (;;) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const [committed] = await admin.fetchOffsets({ groupId: `${prefix}mdm`, topics: [topic] });
-      const total = ends.reduce((sum, end) => sum + Number(end.high), 0);
-      const behind = ends.reduce((sum, end) => sum + Math.max(0, Number(end.high) - Math.max(0, Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? 0))), 0);
+      const { published: total, consumed } = await consumerGroupProgress(admin, `${prefix}mdm`, topic);
+      const behind = total - consumed;
       if (behind === 0) {
         say(`mdm has resolved all ${total.toLocaleString()} person events on ${topic}`);
         return;

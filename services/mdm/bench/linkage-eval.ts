@@ -17,7 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { TOPICS, type PersonDetails } from '@hub/contracts';
-import { createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
+import { consumerGroupProgress, createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
 import { loadTables, readRecordTruth } from '@hub/synthetic';
 import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
 import { Client } from 'pg';
@@ -80,33 +80,24 @@ function sources(): { dataset: string; specs: SourceSpec[] } {
   };
 }
 
-type Admin = {
-  fetchTopicOffsets: (topic: string) => Promise<{ partition: number; high: string }[]>;
-  fetchOffsets: (options: { groupId: string; topics: string[] }) => Promise<{ partitions: { partition: number; offset: string }[] }[]>;
-};
-
 /**
  * Until mdm's consumer group has committed every message on its topic (it commits a batch
  * after the batch's transaction): counting log rows is not enough, since an event delivered
  * twice is logged once.
  */
-async function waitForMdm(db: Client, admin: Admin, topic: string, groupId: string, mdm: ServiceProcess): Promise<{ observations: number; published: number }> {
+async function waitForMdm(db: Client, admin: Parameters<typeof consumerGroupProgress>[0], topic: string, groupId: string, mdm: ServiceProcess): Promise<{ observations: number; published: number }> {
   let last = '';
   let lastChange = Date.now();
   let lastReport = Date.now();
   for (;;) {
-    const high = await admin.fetchTopicOffsets(topic);
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-    const published = high.reduce((sum, p) => sum + Number(p.high), 0);
+    const { published, consumed, caughtUp } = await consumerGroupProgress(admin, groupId, topic);
     const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log WHERE kind IN ('observed', 'withdrawn')`)).rows as { n: number }[];
-    if (high.every((p) => Number(p.high) === 0 || (at.get(p.partition) ?? -1) >= Number(p.high))) return { observations: n, published };
+    if (caughtUp) return { observations: n, published };
     if (Date.now() - lastReport >= 10_000) {
       lastReport = Date.now();
-      const consumed = [...at.values()].reduce((sum, offset) => sum + Math.max(0, offset), 0);
       process.stderr.write(`[linkage-eval] mdm: ${consumed} of ${published} observations consumed, ${n} logged\n`);
     }
-    const progress = `${n}:${[...at.values()].join(',')}`;
+    const progress = `${n}:${consumed}`;
     if (progress !== last) {
       last = progress;
       lastChange = Date.now();

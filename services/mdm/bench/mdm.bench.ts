@@ -25,7 +25,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CONTRACT_EXAMPLES, decode, deterministicEventId, encode, type PersonDetailsInput, sourceRecordKey, TOPICS } from '@hub/contracts';
-import { createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
+import { consumerGroupProgress, createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
 import { loadTables, NhsNumberAllocator, Rng, type Sex } from '@hub/synthetic';
 import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
 import type { Kafka } from 'kafkajs';
@@ -380,10 +380,7 @@ async function main(): Promise<void> {
           const admin = kafka.admin();
           await admin.connect();
           try {
-            const topic = `${prefix}${TOPICS.personObserved.name}`;
-            const ends = await admin.fetchTopicOffsets(topic);
-            const [committed] = await admin.fetchOffsets({ groupId: `${prefix}mdm`, topics: [topic] });
-            return ends.every((end) => Number(committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? -1) >= Number(end.high));
+            return (await consumerGroupProgress(admin, `${prefix}mdm`, `${prefix}${TOPICS.personObserved.name}`)).caughtUp;
           } finally {
             await admin.disconnect();
           }

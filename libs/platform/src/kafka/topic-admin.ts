@@ -25,3 +25,31 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
   await admin.createTopics({ topics, waitForLeaders: true });
   return missing.map((spec) => spec.name);
 }
+
+export interface GroupProgress {
+  /** Messages ever written to the topic (the sum of its partitions' end offsets). */
+  published: number;
+  /** Of those, the ones the group has committed past. */
+  consumed: number;
+  /** Every partition with messages has been committed to its end. */
+  caughtUp: boolean;
+}
+
+/**
+ * How far a consumer group has got through a topic, by its committed offsets: what waits for
+ * a service to have handled everything on its topic (benchmarks, evaluations, the demo). A
+ * group commits after its batch's effect is durable, so caught up means handled.
+ */
+export async function consumerGroupProgress(admin: Pick<Admin, 'fetchTopicOffsets' | 'fetchOffsets'>, groupId: string, topic: string): Promise<GroupProgress> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+  let published = 0;
+  let consumed = 0;
+  for (const end of ends) {
+    const high = Number(end.high);
+    published += high;
+    consumed += Math.min(high, at.get(end.partition) ?? 0);
+  }
+  return { published, consumed, caughtUp: consumed === published };
+}

@@ -118,19 +118,29 @@ export function cleanText(raw: string | null | undefined, maxLength: number): st
   return cleaned ? cleaned.slice(0, maxLength) : null;
 }
 
-/** Names repeat (a city has a few thousand given and family names): their codes are kept, up to a bound. */
+/**
+ * A value kept by key, up to a bound: names, places and postcodes repeat (a city has tens of
+ * thousands of them, not millions), so each is derived and held once. Full, the cache starts
+ * again rather than grow: absurd input cannot make it hold more.
+ */
+function remembered<V>(cache: Map<string, V>, limit: number, key: string, make: () => V): V {
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const value = make();
+  if (cache.size >= limit) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
 const phoneticMemo = new Map<string, readonly string[]>();
 const PHONETIC_MEMO_LIMIT = 100_000;
 
 export function phoneticCodes(name: string | null): readonly string[] {
   if (!name) return [];
-  const known = phoneticMemo.get(name);
-  if (known) return known;
-  const [primary, alternate] = doubleMetaphone(name);
-  const codes: readonly string[] = !primary ? [] : alternate && alternate !== primary ? [primary, alternate] : [primary];
-  if (phoneticMemo.size >= PHONETIC_MEMO_LIMIT) phoneticMemo.clear();
-  phoneticMemo.set(name, codes);
-  return codes;
+  return remembered(phoneticMemo, PHONETIC_MEMO_LIMIT, name, () => {
+    const [primary, alternate] = doubleMetaphone(name);
+    return !primary ? [] : alternate && alternate !== primary ? [primary, alternate] : [primary];
+  });
 }
 
 const UK_POSTCODE = /^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9])([A-Z]{2})$/;
@@ -196,26 +206,12 @@ const byItself = (s: string): string => s;
 const NONE: readonly never[] = Object.freeze([]);
 const orNone = <T>(values: readonly T[]): readonly T[] => (values.length === 0 ? NONE : values);
 
-/** Bounded like the phonetic memo: a city has tens of thousands of names and places, not millions. */
 const SHARED_LIMIT = 200_000;
 const sharedStrings = new Map<string, string>();
-function shared(value: string | null): string | null {
-  if (value === null) return null;
-  const known = sharedStrings.get(value);
-  if (known !== undefined) return known;
-  if (sharedStrings.size >= SHARED_LIMIT) sharedStrings.clear();
-  sharedStrings.set(value, value);
-  return value;
-}
+const shared = (value: string | null): string | null => (value === null ? null : remembered(sharedStrings, SHARED_LIMIT, value, () => value));
 const sharedPostcodes = new Map<string, PostcodeFeature>();
-function sharedPostcode(feature: PostcodeFeature | null): PostcodeFeature | null {
-  if (feature === null) return null;
-  const known = sharedPostcodes.get(feature.full);
-  if (known !== undefined) return known;
-  if (sharedPostcodes.size >= SHARED_LIMIT) sharedPostcodes.clear();
-  sharedPostcodes.set(feature.full, feature);
-  return feature;
-}
+const sharedPostcode = (feature: PostcodeFeature | null): PostcodeFeature | null =>
+  feature === null ? null : remembered(sharedPostcodes, SHARED_LIMIT, feature.full, () => feature);
 
 /** Derives the comparison features of one person. Pure; never throws on odd input. */
 export function toMatchRecord(id: string, source: string, person: PersonDetails, options: FeatureOptions = {}): MatchRecord {
