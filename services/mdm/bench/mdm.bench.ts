@@ -16,6 +16,9 @@
 // outbox empty: PersonObserved events are published straight onto the topic at a steady rate
 // (a third of them a further record of a person published earlier, from another source);
 // each is timed from its send to the first master-person event whose source records hold it.
+// Restart (--restart), last: mdm is killed with SIGKILL and started again; the seconds until it
+// answers ready again, which is how long it takes to rebuild its projection (candidate index,
+// match graph, masters) by replaying its log from PostgreSQL, and its RSS then.
 // Profiling: --cpu-prof writes a V8 CPU profile (5 ms samples, through cpu-profile-preload.cjs:
 // --cpu-prof itself is not allowed in NODE_OPTIONS) of the mdm process to .data/bench/mdm-prof
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
@@ -46,6 +49,7 @@ const LATENCY = args.includes('--latency');
 const RATE = Number(option('--rate') ?? 1000);
 const SECONDS = Number(option('--seconds') ?? 60);
 const CPU_PROF = args.includes('--cpu-prof');
+const RESTART = args.includes('--restart');
 const MDM_HEAP = option('--mdm-heap');
 const root = join(__dirname, '..', '..', '..');
 const benchDir = join(root, '.data', 'bench');
@@ -359,6 +363,19 @@ async function latency(kafka: Kafka, prefix: string, mdm: ServiceProcess, rss: R
   };
 }
 
+/** Kills mdm and starts it again: how long the replay of its log takes before it is ready. */
+async function restart(mdm: ServiceProcess, logEntries: number): Promise<Record<string, unknown>> {
+  mdm.kill();
+  await mdm.waitExit();
+  const started = Date.now();
+  mdm.spawn();
+  await mdm.waitReady(4 * 3600_000);
+  const seconds = (Date.now() - started) / 1000;
+  const rss = new RssWatch(mdm);
+  await rss.sample();
+  return { logEntries, secondsUntilReady: Number(seconds.toFixed(1)), entriesPerSecond: Math.round(logEntries / seconds), rssMiBWhenReady: mib(rss.last), loadAverageAfter: load() };
+}
+
 async function main(): Promise<void> {
   await withIsolatedRun('benchmdm', async ({ prefix, databaseUrl, kafka }) => {
     const url = new URL(databaseUrl);
@@ -387,6 +404,10 @@ async function main(): Promise<void> {
         };
         if (total > 0) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'throughput', ...(await drain(db, mdm, rss, total, started, consumedAll)) })}\n`);
         if (LATENCY) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'latency', indexSize: total, ...(await latency(kafka, prefix, mdm, rss)), peakRssMiB: mib(rss.peak) })}\n`);
+        if (RESTART) {
+          const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows as { n: number }[];
+          process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'restart', ...(await restart(mdm, n)) })}\n`);
+        }
       } finally {
         await db.end();
       }

@@ -50,6 +50,18 @@ describe(IncrementalResolver.name, () => {
     expect(sut.recordsOf('m-2')).toEqual(['a1', 'c1', 'b']);
   });
 
+  it('lists a master\'s records in arrival order after a merge and after a split', () => {
+    // a1 and c1 make two masters, a2 and c2 join them, b bridges them: the merged master
+    // interleaves the two masters' records as they arrived
+    const { sut } = resolverWith([annaDob, annaPostcode, annaDob2, annaPostcode2]);
+    const bridge = sut.add(annaBoth);
+    expect(bridge.events.map((e) => [e.type, e.records])).toEqual([['merged', ['a1', 'c1', 'a2', 'c2']], ['updated', ['a1', 'c1', 'a2', 'c2', 'b']]]);
+    expect(sut.recordsOf('m-1')).toEqual(['a1', 'c1', 'a2', 'c2', 'b']);
+    const split = sut.withdraw('b');
+    expect(split).toMatchObject([{ type: 'split', records: ['a1', 'a2'], parts: [{ records: ['c1', 'c2'] }] }]);
+    expect(sut.snapshot().map((m) => m.records)).toEqual([['a1', 'a2'], ['c1', 'c2']]);
+  });
+
   it('splits a master when the record that held it together is withdrawn, reviving the alias', () => {
     const { sut } = resolverWith([annaDob, annaPostcode, annaBoth]);
     const events = sut.withdraw('b');
