@@ -11,7 +11,9 @@
 // After each run the log mdm kept is replayed through the library's IncrementalResolver with
 // the same model; `equalsLibrary` says whether the clusters are the same.
 // Prints one JSON line per shuffle, then (with --shuffles > 1) the mean and the f1 spread.
-// Its own database and topics.
+// Its own database and topics. `--save-model <file>` also writes the trained model there: the
+// model mdm ships with (services/mdm/config/match-model.json) is made this way, from a
+// synthetic city other than the demo's (see docs/mdm.md).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +35,7 @@ import { diagnose } from './linkage/diagnosis';
 import { score, type GraphPair } from './linkage/scoring';
 
 const args = process.argv.slice(2);
-const valued = new Set(['format', 'shuffles', 'seed', 'mapping', 'truth']);
+const valued = new Set(['format', 'shuffles', 'seed', 'mapping', 'truth', 'save-model']);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const positional = args.filter((arg, i) => !arg.startsWith('--') && !(args[i - 1]?.startsWith('--') && valued.has(args[i - 1]!.slice(2))));
 const mapping = option('mapping');
@@ -42,7 +44,7 @@ const format = option('format') ?? (mapping ? 'csv' : undefined);
 const shuffles = Number(option('shuffles') ?? 1);
 const seed = Number(option('seed') ?? 1);
 const keep = args.includes('--keep') || args.includes('--prepare-only');
-const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S]\n'
+const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S] [--library-only] [--save-model <file>]\n'
   + '       npm run linkage:eval -- --mapping <feed mapping.yaml> --truth <column> <file.csv> [<second file>] [--shuffles N] [--seed S]\n';
 if (!format || !['febrl', 'fake1000', 'synthetic', 'csv'].includes(format) || positional.length < 1 || positional.length > 2 || (format === 'csv' && (!mapping || !truthColumn))
   || (format === 'synthetic' && positional.length !== 1) || !Number.isInteger(shuffles) || shuffles < 1) {
@@ -170,6 +172,8 @@ async function evaluateOnce(shuffle: number) {
   const model = trainModel([...persons.values()].map((p, i) => toMatchRecord(`t${i}`, p.source, p.person, { names })));
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify(model));
+  const saveModel = option('save-model');
+  if (saveModel) writeFileSync(saveModel, `${JSON.stringify(model)}\n`);
   const trainedAt = Date.now();
   if (args.includes('--library-only')) return libraryOnly(dataset, shuffle, prepared, feeds, model, started);
 

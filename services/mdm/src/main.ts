@@ -26,8 +26,9 @@ void runService({
   // every partition's batch at once: the resolution service groups them into one transaction
   consumer: { partitionsConsumedConcurrently: 12 },
   appModule: (runtime) => {
-    // The model a new installation starts with: trained without labels on the synthetic city
-    // (matching/offline/train-shipped-model.ts), or the file MDM_MODEL_FILE names. Once the log
+    // The model a new installation starts with: trained without labels on every feed of a
+    // synthetic city (`linkage:eval … --save-model`, docs/mdm.md), or the file MDM_MODEL_FILE
+    // names. Once the log
     // holds a model, only an explicit promotion changes it.
     const modelFile = runtime.config.MDM_MODEL_FILE ?? join(__dirname, '..', 'config', 'match-model.json');
     const initialModel: MatchModel = existsSync(modelFile) ? (JSON.parse(readFileSync(modelFile, 'utf8')) as MatchModel) : defaultModel();

@@ -6,7 +6,7 @@ import { type IncrementalResolver, type MasterEvent, type MatchModel, type Match
 import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
 import { ResolutionRefused, ResolverProjection } from './projection';
 import { masterMessages, type MasterView, type SplitReason } from './master-messages';
-import { appendToLog, hasModelEntry, type LogEntry, lockResolution, markPromoted, type MasterRow, readLog, saveMasters, storeModel } from './resolution.repository';
+import { appendToLog, hasModelEntry, lastLogSeq, type LogEntry, lockResolution, markPromoted, type MasterRow, readLog, saveMasters, storeModel } from './resolution.repository';
 
 type RecordEntry = Extract<LogEntry, { key: string }>;
 
@@ -30,6 +30,9 @@ function observationOf(message: ConsumedMessage): RecordEntry {
 
 
 export type ReviewDecision = 'must-link' | 'cannot-link';
+
+/** How often a replay of the log at start reports its progress. */
+const REPLAY_PROGRESS_EVERY_MS = 10_000;
 
 /**
  * Master persons, resolved record by record as observations stream in.
@@ -98,12 +101,19 @@ export class ResolutionService implements MasterView {
     const started = Date.now();
     this.state = new ResolverProjection(this.initialModel, this.names, this.policy);
     this.appliedSeq = 0;
-    const replayed = await this.catchUp(this.dataSource);
+    // A large log takes minutes to replay (docs/benchmarks.md, "Restart"): say how far it has got.
+    const lastSeq = await lastLogSeq(this.dataSource);
+    let reported = started;
+    const replayed = await this.catchUp(this.dataSource, (applied) => {
+      if (Date.now() - reported < REPLAY_PROGRESS_EVERY_MS) return;
+      reported = Date.now();
+      this.logger.info({ replayed: applied, upToSeq: this.appliedSeq, lastSeq, entriesPerSecond: Math.round(applied / ((reported - started) / 1000)) }, 'replaying the log');
+    });
     this.logger.info({ replayed, masters: this.resolver.snapshot().length, modelVersion: this.modelVersion, ms: Date.now() - started }, 'resolver rebuilt from the log');
   }
 
   /** Applies what the log holds beyond this projection; returns how many entries. */
-  private async catchUp(db: DataSource | EntityManager): Promise<number> {
+  private async catchUp(db: DataSource | EntityManager, onProgress?: (applied: number) => void): Promise<number> {
     let applied = 0;
     for (;;) {
       const entries = await readLog(db, this.appliedSeq);
@@ -113,6 +123,7 @@ export class ResolutionService implements MasterView {
         this.appliedSeq = entry.seq;
       }
       applied += entries.length;
+      onProgress?.(applied);
     }
   }
 
