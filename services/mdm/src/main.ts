@@ -28,8 +28,7 @@ void runService({
   appModule: (runtime) => {
     // The model a new installation starts with: trained without labels on every feed of a
     // synthetic city (`linkage:eval … --save-model`, docs/mdm.md), or the file MDM_MODEL_FILE
-    // names. Once the log
-    // holds a model, only an explicit promotion changes it.
+    // names. Once the log holds a model, only an explicit promotion changes it.
     const modelFile = runtime.config.MDM_MODEL_FILE ?? join(__dirname, '..', 'config', 'match-model.json');
     const initialModel: MatchModel = existsSync(modelFile) ? (JSON.parse(readFileSync(modelFile, 'utf8')) as MatchModel) : defaultModel();
     const candidates = new Histogram({

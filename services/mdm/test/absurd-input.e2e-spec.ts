@@ -62,10 +62,10 @@ describe('mdm with absurd input', () => {
     // every observation scored at most maxCandidates candidates (the histogram's buckets say so)
     const metrics = await (await fetch(`${mdm.url}/metrics`)).text();
     const bucket = (le: string) => Number(new RegExp(`^mdm_candidates_per_observation_bucket\\{le="${le.replace('+', '\\+')}"[^}]*\\} (\\d+)`, 'm').exec(metrics)?.[1]);
-    expect(DEFAULT_RESOLVER_OPTIONS.maxCandidates).toBe(20);
+    expect(DEFAULT_RESOLVER_OPTIONS.maxCandidates).toBe(50);
     expect(bucket('+Inf')).toBe(records);
-    expect(bucket('20')).toBe(records);
-    expect(bucket('10')).toBeLessThan(records); // the cap was reached, so it is the cap that held
+    expect(bucket('50')).toBe(records);
+    expect(bucket('20')).toBeLessThan(records); // the cap was reached, so it is the cap that held
     // the blocks these records share grew past the limit and are no longer used
     const blocking = (await (await fetch(`${mdm.url}/internal/v1/reports/blocking`, { headers: { authorization: `Bearer ${token}` } })).json()) as { oversizedBlocks: number };
     expect(DEFAULT_BLOCKING.maxBlockSize).toBeLessThan(records);

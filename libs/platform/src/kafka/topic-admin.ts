@@ -4,6 +4,9 @@ import type { Admin, ITopicConfig } from 'kafkajs';
 /** What the broker needs to create a topic; the full catalogue entry is in @hub/contracts. */
 export type TopicSpec = Pick<ContractTopicSpec, 'name' | 'partitions' | 'retentionMs' | 'cleanupPolicy'>;
 
+/** Attempts to create a service's topics before its start fails (about 30 s of waiting in all). */
+const CREATE_TOPIC_ATTEMPTS = 8;
+
 /**
  * Creates the topics the hub needs with their partitions, retention and cleanup policy.
  * Auto-creation is off on the broker, so a missing topic fails loudly instead of appearing
@@ -22,7 +25,20 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
       { name: 'retention.ms', value: String(spec.retentionMs) },
     ],
   }));
-  await admin.createTopics({ topics, waitForLeaders: true });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // true when created, false when the topic already exists (another service made it first)
+      await admin.createTopics({ topics, waitForLeaders: true });
+      break;
+    } catch (error) {
+      // Just after a topic is created, a busy broker may not yet list it in its metadata, and
+      // kafkajs's wait for leaders then gives up with a retriable error (This server does not
+      // host this topic-partition) although the topic exists. Seen when every service starts
+      // at once on a loaded machine; asking again is safe, since creating is idempotent.
+      if ((error as { retriable?: boolean }).retriable !== true || attempt >= CREATE_TOPIC_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5000)));
+    }
+  }
   return missing.map((spec) => spec.name);
 }
 

@@ -33,13 +33,13 @@ export async function lockResolution(manager: Queryable): Promise<void> {
   await manager.query(`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':mdm-resolution'))`);
 }
 
-/** Log entries after `afterSeq`, in order, a page at a time. */
 /** The sequence number of the log's newest entry (0 for an empty log). */
 export async function lastLogSeq(db: Queryable): Promise<number> {
   const [{ last }] = (await db.query(`SELECT coalesce(max(seq), 0)::bigint AS last FROM observation_log`)) as { last: string }[];
   return Number(last);
 }
 
+/** Log entries after `afterSeq`, in order, a page at a time. */
 export async function readLog(db: Queryable, afterSeq: number, limit = 5000): Promise<ReplayedEntry[]> {
   const rows: Array<{
     seq: string; record_key: string; kind: LogEntry['kind']; event_id: string; source_system: string; source_record_id: string; source_version: string;
