@@ -99,29 +99,6 @@ export interface CandidateIndexStats {
   oversizedBlocks: number;
 }
 
-/** Whether `x` ranks before `y`: more shared keys, then older. */
-const ranksBefore = (x: Entry, y: Entry): boolean => x.shared > y.shared || (x.shared === y.shared && x.seq < y.seq);
-
-/**
- * The first `limit` entries in rank order. Most visited entries rank below the limit, so they
- * are kept in a short sorted list and each later entry usually costs one comparison with its
- * last, instead of sorting every entry visited.
- */
-function bestOf(entries: readonly Entry[], limit: number): Entry[] {
-  const best: Entry[] = [];
-  if (limit <= 0) return best;
-  for (const entry of entries) {
-    if (best.length === limit) {
-      if (!ranksBefore(entry, best[limit - 1]!)) continue;
-      best.pop();
-    }
-    let at = best.length;
-    while (at > 0 && ranksBefore(entry, best[at - 1]!)) at--;
-    best.splice(at, 0, entry);
-  }
-  return best;
-}
-
 /** An in-memory index of records by blocking key (the service rebuilds it from its log in PostgreSQL). */
 export class CandidateIndex {
   private readonly blocks = new Map<string, Block>();
@@ -215,7 +192,10 @@ export class CandidateIndex {
       if (Array.isArray(block)) for (const entry of block) visit(entry);
       else visit(block);
     }
-    return bestOf(touched, limit).map((entry) => entry.record);
+    touched.sort((x, y) => y.shared - x.shared || x.seq - y.seq);
+    const out: MatchRecord[] = [];
+    for (let i = 0; i < touched.length && i < limit; i++) out.push(touched[i]!.record);
+    return out;
   }
 
   stats(): CandidateIndexStats {
