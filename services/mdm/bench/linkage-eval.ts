@@ -13,7 +13,8 @@
 // Prints one JSON line per shuffle, then (with --shuffles > 1) the mean and the f1 spread.
 // Its own database and topics. `--save-model <file>` also writes the trained model there: the
 // model mdm ships with (services/mdm/config/match-model.json) is made this way, from a
-// synthetic city other than the demo's (see docs/mdm.md).
+// synthetic city other than the demo's (see docs/mdm.md). `--model <file>` uses a model made
+// before instead of training (for timing runs: training a large city takes minutes).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,7 @@ import { diagnose } from './linkage/diagnosis';
 import { score, type GraphPair } from './linkage/scoring';
 
 const args = process.argv.slice(2);
-const valued = new Set(['format', 'shuffles', 'seed', 'mapping', 'truth', 'save-model']);
+const valued = new Set(['format', 'shuffles', 'seed', 'mapping', 'truth', 'save-model', 'model']);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const positional = args.filter((arg, i) => !arg.startsWith('--') && !(args[i - 1]?.startsWith('--') && valued.has(args[i - 1]!.slice(2))));
 const mapping = option('mapping');
@@ -44,7 +45,7 @@ const format = option('format') ?? (mapping ? 'csv' : undefined);
 const shuffles = Number(option('shuffles') ?? 1);
 const seed = Number(option('seed') ?? 1);
 const keep = args.includes('--keep') || args.includes('--prepare-only');
-const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S] [--library-only] [--save-model <file>]\n'
+const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S] [--library-only] [--save-model <file>] [--model <file>]\n'
   + '       npm run linkage:eval -- --mapping <feed mapping.yaml> --truth <column> <file.csv> [<second file>] [--shuffles N] [--seed S]\n';
 if (!format || !['febrl', 'fake1000', 'synthetic', 'csv'].includes(format) || positional.length < 1 || positional.length > 2 || (format === 'csv' && (!mapping || !truthColumn))
   || (format === 'synthetic' && positional.length !== 1) || !Number.isInteger(shuffles) || shuffles < 1) {
@@ -143,6 +144,23 @@ function samePartition(a: Map<string, string>, b: Map<string, string>): boolean 
   return x.size === y.size && [...x].every((g) => y.has(g));
 }
 
+/** The model, trained without labels on the records as ingest maps them (the last version of each). */
+function trainOn(prepared: Awaited<ReturnType<typeof prepareDeliveries>>, feeds: FeedRegistry): MatchModel {
+  const persons = new Map<string, { source: string; person: PersonDetails }>();
+  for (const delivery of prepared.deliveries) {
+    const feed = feeds.get(delivery.feed);
+    for (const row of delivery.rows) {
+      const mapped = feed.mapRow(row);
+      if (mapped.outcome === 'withdrawn') persons.delete(`${feed.sourceSystem}/${mapped.sourceRecordId}`);
+      if (mapped.outcome !== 'accepted') continue;
+      for (const record of mapped.records) {
+        if (record.type === 'person') persons.set(`${feed.sourceSystem}/${record.sourceRecordId}`, { source: feed.sourceSystem, person: record.person as PersonDetails });
+      }
+    }
+  }
+  return trainModel([...persons.values()].map((p, i) => toMatchRecord(`t${i}`, p.source, p.person, { names })));
+}
+
 async function evaluateOnce(shuffle: number) {
   const started = Date.now();
   const random = seededRandom(seed * 1000 + shuffle);
@@ -156,20 +174,9 @@ async function evaluateOnce(shuffle: number) {
     process.exit(0);
   }
 
-  // the model, trained without labels on the records as ingest maps them (the last version of each)
-  const persons = new Map<string, { source: string; person: PersonDetails }>();
-  for (const delivery of prepared.deliveries) {
-    const feed = feeds.get(delivery.feed);
-    for (const row of delivery.rows) {
-      const mapped = feed.mapRow(row);
-      if (mapped.outcome === 'withdrawn') persons.delete(`${feed.sourceSystem}/${mapped.sourceRecordId}`);
-      if (mapped.outcome !== 'accepted') continue;
-      for (const record of mapped.records) {
-        if (record.type === 'person') persons.set(`${feed.sourceSystem}/${record.sourceRecordId}`, { source: feed.sourceSystem, person: record.person as PersonDetails });
-      }
-    }
-  }
-  const model = trainModel([...persons.values()].map((p, i) => toMatchRecord(`t${i}`, p.source, p.person, { names })));
+  // `--model <file>`: a model made before (by --save-model), for timing runs that need not train again
+  const given = option('model');
+  const model: MatchModel = given ? (JSON.parse(readFileSync(given, 'utf8')) as MatchModel) : trainOn(prepared, feeds);
   const modelFile = join(dir, 'model.json');
   writeFileSync(modelFile, JSON.stringify(model));
   const saveModel = option('save-model');

@@ -283,7 +283,7 @@ export class ResolutionService implements MasterView {
   }
 
   sourceRecords(masterId: string) {
-    return this.resolver.recordsOf(masterId).map((key) => this.state.members.get(key)?.source).filter((source): source is MemberRecord['source'] => source !== undefined);
+    return this.resolver.recordsOf(masterId).map((key) => this.state.members.source(key)).filter((source): source is MemberRecord['source'] => source !== undefined);
   }
 
   aliases(masterId: string): string[] {

@@ -73,25 +73,18 @@ export function personBlockingKeys(r: MatchRecord): string[] {
 }
 
 /**
- * An indexed record. Its keys are not kept: they are computed again on removal (rare: a
- * withdrawal or correction), which spares every record a copy of strings the blocks hold.
+ * A block's members by entry number, in arrival order. Most keys (a postcode with an initial,
+ * an e-mail) name one record, so a block of one is the number itself, with no array. Numbers,
+ * not objects: at a city's scale the blocks hold tens of millions of members, and a list of
+ * small integers is one allocation the garbage collector need not follow. OVERSIZED marks a
+ * block past the cap.
  */
-interface Entry {
-  record: MatchRecord;
-  /** Arrival order: candidates with equal evidence are ranked oldest first. */
-  seq: number;
-  /** Scratch for `candidates`: the lookup that last counted this entry, and its count of shared keys there. */
-  lookup: number;
-  shared: number;
-}
+const OVERSIZED = -1;
+type Block = number | number[];
 
-/**
- * A block's members in arrival order. Most keys (a postcode with an initial, an e-mail) name
- * one record, so a block of one is the entry itself, with no array: the blocks are most of the
- * index's memory. OVERSIZED marks a block past the cap.
- */
-const OVERSIZED = Symbol('oversized');
-type Block = Entry | Entry[] | typeof OVERSIZED;
+/** Shared-key counts are stored below this; the sort key puts more shared keys first. */
+const SHARED_CEILING = 0x10000;
+const SEQ_SPAN = 2 ** 32;
 
 export interface CandidateIndexStats {
   records: number;
@@ -99,13 +92,27 @@ export interface CandidateIndexStats {
   oversizedBlocks: number;
 }
 
-/** An in-memory index of records by blocking key (the service rebuilds it from its log in PostgreSQL). */
+/**
+ * An in-memory index of records by blocking key (the service rebuilds it from its log in
+ * PostgreSQL). Each record added gets the next entry number (`seq`, its arrival order: between
+ * candidates with equal evidence the oldest ranks first); a record's keys are not kept but
+ * computed again on removal (rare: a withdrawal or correction), which spares every record a
+ * copy of strings the blocks hold. Per-entry state lives in arrays indexed by entry number.
+ */
 export class CandidateIndex {
   private readonly blocks = new Map<string, Block>();
-  private readonly entries = new Map<string, Entry>();
+  /** Entry number of each indexed record id. */
+  private readonly entries = new Map<string, number>();
+  /** The record of each entry number; undefined once removed. */
+  private readonly records: Array<MatchRecord | undefined> = [];
   private nextSeq = 0;
   private oversized = 0;
+  /** Scratch for `candidates`: the lookup that last counted each entry, and its count of shared keys there. */
+  private countedIn = new Int32Array(1024);
+  private shared = new Uint16Array(1024);
   private lookups = 0;
+  private readonly touched: number[] = [];
+  private order = new Float64Array(1024);
   /** The keys of the record last looked up: a record is usually added right after its lookup. */
   private lastLookup: { record: MatchRecord; keys: string[] } | undefined;
 
@@ -119,7 +126,8 @@ export class CandidateIndex {
   }
 
   get(id: string): MatchRecord | undefined {
-    return this.entries.get(id)?.record;
+    const seq = this.entries.get(id);
+    return seq === undefined ? undefined : this.records[seq];
   }
 
   private distinctKeys(record: MatchRecord): string[] {
@@ -131,33 +139,47 @@ export class CandidateIndex {
   add(record: MatchRecord): void {
     if (this.entries.has(record.id)) this.remove(record.id);
     const keys = this.distinctKeys(record);
-    const entry: Entry = { record, seq: this.nextSeq++, lookup: 0, shared: 0 };
-    this.entries.set(record.id, entry);
+    const seq = this.nextSeq++;
+    if (seq >= this.countedIn.length) this.grow();
+    this.entries.set(record.id, seq);
+    this.records[seq] = record;
     for (const key of keys) {
       const block = this.blocks.get(key);
       if (block === OVERSIZED) continue;
-      const members = block === undefined ? 0 : Array.isArray(block) ? block.length : 1;
+      const members = block === undefined ? 0 : typeof block === 'number' ? 1 : block.length;
       if (members >= this.options.maxBlockSize) {
         this.blocks.set(key, OVERSIZED);
         this.oversized++;
-      } else if (block === undefined) this.blocks.set(key, entry);
-      else if (Array.isArray(block)) block.push(entry);
-      else this.blocks.set(key, [block, entry]);
+      } else if (block === undefined) this.blocks.set(key, seq);
+      else if (typeof block === 'number') this.blocks.set(key, [block, seq]);
+      else block.push(seq);
     }
   }
 
+  private grow(): void {
+    const size = this.countedIn.length * 2;
+    const countedIn = new Int32Array(size);
+    countedIn.set(this.countedIn);
+    this.countedIn = countedIn;
+    const shared = new Uint16Array(size);
+    shared.set(this.shared);
+    this.shared = shared;
+  }
+
   remove(id: string): boolean {
-    const entry = this.entries.get(id);
-    if (!entry) return false;
+    const seq = this.entries.get(id);
+    if (seq === undefined) return false;
+    const record = this.records[seq] as MatchRecord;
     this.entries.delete(id);
-    for (const key of this.distinctKeys(entry.record)) {
+    this.records[seq] = undefined;
+    for (const key of this.distinctKeys(record)) {
       const block = this.blocks.get(key);
       if (block === undefined || block === OVERSIZED) continue;
-      if (!Array.isArray(block)) {
-        if (block === entry) this.blocks.delete(key);
+      if (typeof block === 'number') {
+        if (block === seq) this.blocks.delete(key);
         continue;
       }
-      const at = block.indexOf(entry);
+      const at = block.indexOf(seq);
       if (at >= 0) block.splice(at, 1);
       if (block.length === 1) this.blocks.set(key, block[0]!);
       else if (block.length === 0) this.blocks.delete(key);
@@ -167,34 +189,46 @@ export class CandidateIndex {
 
   /**
    * Indexed records sharing a usable key with `record` (itself excluded), those sharing the
-   * most keys first, then the oldest; at most `limit`. Counts on the entries themselves (a
-   * lookup number marks which lookup a count belongs to): no map per lookup.
+   * most keys first, then the oldest; at most `limit`. Counts in arrays by entry number (a
+   * lookup number marks which lookup a count belongs to), then one numeric sort of
+   * (shared keys, entry number) packed into a double: no object or map per lookup.
    */
   candidates(record: MatchRecord, limit: number): MatchRecord[] {
     const keys = [...new Set(this.keysOf(record))];
     this.lastLookup = { record, keys };
+    if (this.lookups === 0x7fffffff) {
+      this.countedIn.fill(0);
+      this.lookups = 0;
+    }
     const lookup = ++this.lookups;
-    // the record's own entry, if indexed: compared by reference, so that a visit need not read the record
-    const self = this.entries.get(record.id);
-    const touched: Entry[] = [];
-    const visit = (entry: Entry) => {
-      if (entry === self) return;
-      if (entry.lookup !== lookup) {
-        entry.lookup = lookup;
-        entry.shared = 0;
-        touched.push(entry);
-      }
-      entry.shared++;
-    };
+    // the record's own entry, if indexed
+    const self = this.entries.get(record.id) ?? -2;
+    const { countedIn, shared, touched } = this;
+    touched.length = 0;
     for (const key of keys) {
       const block = this.blocks.get(key);
       if (block === undefined || block === OVERSIZED) continue;
-      if (Array.isArray(block)) for (const entry of block) visit(entry);
-      else visit(block);
+      const single = typeof block === 'number';
+      const members = single ? 1 : block.length;
+      for (let i = 0; i < members; i++) {
+        const seq = single ? block : block[i]!;
+        if (seq === self) continue;
+        if (countedIn[seq] !== lookup) {
+          countedIn[seq] = lookup;
+          shared[seq] = 0;
+          touched.push(seq);
+        }
+        shared[seq]++;
+      }
     }
-    touched.sort((x, y) => y.shared - x.shared || x.seq - y.seq);
+    const n = touched.length;
+    if (n > this.order.length) this.order = new Float64Array(Math.max(n, this.order.length * 2));
+    const order = this.order.subarray(0, n);
+    // most shared keys first, then the lowest entry number: exact in a double (below 2^49)
+    for (let i = 0; i < n; i++) order[i] = (SHARED_CEILING - shared[touched[i]!]!) * SEQ_SPAN + touched[i]!;
+    order.sort();
     const out: MatchRecord[] = [];
-    for (let i = 0; i < touched.length && i < limit; i++) out.push(touched[i]!.record);
+    for (let i = 0; i < n && i < limit; i++) out.push(this.records[order[i]! % SEQ_SPAN] as MatchRecord);
     return out;
   }
 

@@ -140,6 +140,9 @@ function valuesConflict(
   return true;
 }
 
+/** The record at the other end of an edge of `recordId`. */
+const otherEnd = (e: MatchEdge, recordId: string): string => (e.a === recordId ? e.b : e.a);
+
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
 function addTo(map: Map<string, Set<string>>, key: string, value: string): void {
@@ -171,7 +174,12 @@ export class IncrementalResolver {
   private readonly aliasChildren = new Map<string, Set<string>>();
   /** The records an alias had when it was merged away: decides which part revives it. */
   private readonly aliasRecords = new Map<string, readonly string[]>();
-  private readonly edges = new Map<string, Map<string, MatchEdge>>();
+  /**
+   * Each record's scored edges, the edge object shared by both ends. A short list rather than a
+   * map by the other record: most records have one to three edges, and at a city's scale a map
+   * per record was a fifth of the resolver's heap.
+   */
+  private readonly edges = new Map<string, MatchEdge[]>();
   private readonly mustLinks = new Map<string, Set<string>>();
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly reviews = new Map<string, ReviewItem>();
@@ -268,8 +276,9 @@ export class IncrementalResolver {
     if (!this.arrival.has(recordId)) return [];
     this.index.remove(recordId);
     this.arrival.delete(recordId);
-    for (const other of this.edges.get(recordId)?.keys() ?? []) {
-      this.edges.get(other)?.delete(recordId);
+    for (const e of this.edges.get(recordId) ?? []) {
+      const other = otherEnd(e, recordId);
+      this.dropEdge(other, recordId);
       this.reviews.delete(pairKey(recordId, other));
     }
     // every review item is a scored edge of its pair, so the loop above has removed this record's
@@ -333,9 +342,10 @@ export class IncrementalResolver {
     this.layout = decisionLayout(this.compiled, this.options.policy);
     this.plan = scoringPlan(this.compiled, this.layout.trustedIdentifiers);
     this.scratch = scoringScratch(this.compiled);
-    for (const [recordId, byOther] of this.edges) {
-      for (const [other, e] of byOther) if (e.kind !== 'must-link') byOther.delete(other);
-      if (byOther.size === 0) this.edges.delete(recordId);
+    for (const [recordId, list] of this.edges) {
+      const kept = list.filter((e) => e.kind === 'must-link');
+      if (kept.length === 0) this.edges.delete(recordId);
+      else this.edges.set(recordId, kept);
     }
     this.reviews.clear();
     const inArrivalOrder = this.byArrival([...this.arrival.keys()]);
@@ -351,7 +361,7 @@ export class IncrementalResolver {
     // Merges: link edges across masters, strongest first, under the same guards as a new record.
     const crossing: MatchEdge[] = [];
     for (const recordId of inArrivalOrder) {
-      for (const [other, e] of this.edges.get(recordId) ?? []) if (e.kind === 'link' && recordId < other) crossing.push(e);
+      for (const e of this.edges.get(recordId) ?? []) if (e.kind === 'link' && recordId < otherEnd(e, recordId)) crossing.push(e);
     }
     crossing.sort((x, y) => y.weight - x.weight || (pairKey(x.a, x.b) < pairKey(y.a, y.b) ? -1 : 1));
     for (const e of crossing) {
@@ -363,7 +373,8 @@ export class IncrementalResolver {
       events.push(this.merge([ma, mb], 'MODEL_PROMOTED', e.weight));
     }
     for (const recordId of inArrivalOrder) {
-      for (const [other, e] of this.edges.get(recordId) ?? []) {
+      for (const e of this.edges.get(recordId) ?? []) {
+        const other = otherEnd(e, recordId);
         if (e.kind === 'review' && recordId < other && this.masterOfRecord.get(recordId) !== this.masterOfRecord.get(other)) {
           const later = (this.arrival.get(recordId) ?? 0) > (this.arrival.get(other) ?? 0) ? recordId : other;
           this.reviews.set(pairKey(recordId, other), this.reviewFor(e, later, e.reason));
@@ -434,7 +445,7 @@ export class IncrementalResolver {
   }
 
   edgesOf(recordId: string): MatchEdge[] {
-    return [...(this.edges.get(recordId)?.values() ?? [])];
+    return [...(this.edges.get(recordId) ?? [])];
   }
 
   candidateIndexStats(): ReturnType<CandidateIndex['stats']> {
@@ -467,12 +478,29 @@ export class IncrementalResolver {
   }
 
   private storeEdge(e: MatchEdge): void {
-    let fromA = this.edges.get(e.a);
-    if (!fromA) this.edges.set(e.a, (fromA = new Map()));
-    fromA.set(e.b, e);
-    let fromB = this.edges.get(e.b);
-    if (!fromB) this.edges.set(e.b, (fromB = new Map()));
-    fromB.set(e.a, e);
+    this.putEdge(e.a, e.b, e);
+    this.putEdge(e.b, e.a, e);
+  }
+
+  /** Adds the edge to `recordId`'s list, in place of an earlier edge to the same other record. */
+  private putEdge(recordId: string, other: string, e: MatchEdge): void {
+    const list = this.edges.get(recordId);
+    if (!list) {
+      this.edges.set(recordId, [e]);
+      return;
+    }
+    const at = list.findIndex((x) => otherEnd(x, recordId) === other);
+    if (at >= 0) list[at] = e;
+    else list.push(e);
+  }
+
+  private dropEdge(recordId: string, other: string): void {
+    const list = this.edges.get(recordId);
+    if (!list) return;
+    const at = list.findIndex((x) => otherEnd(x, recordId) === other);
+    if (at < 0) return;
+    if (list.length === 1) this.edges.delete(recordId);
+    else list.splice(at, 1);
   }
 
   /** Best link edge into each master the record may join: must-links first, then weight, then age. */
@@ -504,8 +532,8 @@ export class IncrementalResolver {
     const members = this.masters.get(masterId)?.members ?? new Set<string>();
     const otherSet = new Set(others);
     for (const r of members) {
-      for (const other of this.edges.get(r)?.keys() ?? []) {
-        const m = this.masterOfRecord.get(other);
+      for (const e of this.edges.get(r) ?? []) {
+        const m = this.masterOfRecord.get(otherEnd(e, r));
         if (m !== undefined && otherSet.has(m)) return true;
       }
     }
@@ -617,7 +645,10 @@ export class IncrementalResolver {
     const partsOf = new Map<string, string[]>(records.map((r) => [r, [r]]));
     const internal: MatchEdge[] = [];
     for (const r of records) {
-      for (const [other, e] of this.edges.get(r) ?? []) if (e.kind !== 'review' && members.has(other) && r < other) internal.push(e);
+      for (const e of this.edges.get(r) ?? []) {
+        const other = otherEnd(e, r);
+        if (e.kind !== 'review' && members.has(other) && r < other) internal.push(e);
+      }
     }
     internal.sort((x, y) => (this.strongerEdge(x, y) ? -1 : this.strongerEdge(y, x) ? 1 : pairKey(x.a, x.b) < pairKey(y.a, y.b) ? -1 : 1));
     for (const e of internal) {

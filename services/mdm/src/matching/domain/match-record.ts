@@ -4,7 +4,7 @@
  * Every value is capped (length and count): absurd input costs no more than ordinary input.
  */
 import doubleMetaphone from 'talisman/phonetics/double-metaphone';
-import type { Identifier, PersonDetails } from '@hub/contracts';
+import { type Identifier, IdentifierSchemeValues, type PersonDetails } from '@hub/contracts';
 import { NameTables, NO_NAME_TABLES } from './name-tables';
 import { NO_FIXED_ABODE_POSTCODE, PLACEHOLDER_DATES_OF_BIRTH } from './placeholders';
 
@@ -88,6 +88,13 @@ export interface MatchRecord {
   readonly emails: readonly EmailFeature[];
   readonly phones: readonly string[];
   readonly identifiers: readonly IdentifierFeature[];
+  /** One bit per scheme among `identifiers` (`identifierSchemeBit`): a comparison of a scheme that one of two records lacks stops at once. */
+  readonly identifierSchemes: number;
+}
+
+/** The bit of a scheme in `MatchRecord.identifierSchemes`. */
+export function identifierSchemeBit(scheme: Identifier['scheme']): number {
+  return 1 << IdentifierSchemeValues.indexOf(scheme);
 }
 
 export interface FeatureOptions {
@@ -281,5 +288,6 @@ export function toMatchRecord(id: string, source: string, person: PersonDetails,
     )),
     phones: orNone(unique((person.phones ?? []).slice(0, maxValues).map((p) => phoneDigits(p ?? '', limits.maxValueLength)), maxValues, byItself)),
     identifiers: orNone(identifiers),
+    identifierSchemes: identifiers.reduce((bits, i) => bits | identifierSchemeBit(i.scheme), 0),
   };
 }
