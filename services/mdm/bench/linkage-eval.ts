@@ -19,6 +19,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { TOPICS, type PersonDetails } from '@hub/contracts';
 import { consumerGroupProgress, createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
 import { loadTables, readRecordTruth } from '@hub/synthetic';
@@ -263,6 +265,7 @@ async function evaluateOnce(shuffle: number) {
  * longer holds; unchanged rows are added again). For a first look when the pipeline cannot run.
  */
 function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnType<typeof prepareDeliveries>>, feeds: FeedRegistry, model: MatchModel, started: number) {
+  const heapBefore = heapAfterCollection();
   const resolver = new IncrementalResolver(model, DEFAULT_RESOLVER_OPTIONS);
   // time in the resolver's add and withdraw (with the row mapping), without training or scoring
   let resolvingMs = 0;
@@ -307,6 +310,8 @@ function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnT
       for (const master of resolver.snapshot()) for (const key of master.records) if (key.startsWith(`${feed.sourceSystem}/`) && !seen.has(key)) resolver.withdraw(key);
     }
   }
+  // what the resolver holds: the heap it added, both ends measured after a full collection
+  const resolverHeapMiB = Math.round((heapAfterCollection() - heapBefore) / 2 ** 20);
   const masterOf = new Map<string, string>();
   for (const master of resolver.snapshot()) for (const key of master.records) masterOf.set(key, master.masterId);
   const scored = score(masterOf, prepared.truth, [], linkage, format === 'synthetic');
@@ -320,8 +325,15 @@ function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnT
   return {
     dataset, mode: linkage ? 'linkage' : 'dedupe', shuffle, pipeline: false, records: scored.records, truePairs: scored.truePairs, predictedPairs: scored.predictedPairs,
     precision: round(scored.precision), recall: round(scored.recall), f1: round(scored.f1), b3F1: round(scored.b3F1), inReview, inReviewShare: round(inReview / Math.max(1, scored.records), 5),
-    notHeld: scored.notHeld, modelVersion: model.version, resolverSeconds: round(resolvingMs / 1000, 1), recordsPerResolverSecondPerTenth: tenths, candidatesPerRecordPerTenth: candidatesPerTenth, seconds: round((Date.now() - started) / 1000, 1),
+    notHeld: scored.notHeld, modelVersion: model.version, resolverSeconds: round(resolvingMs / 1000, 1), resolverHeapMiB, recordsPerResolverSecondPerTenth: tenths, candidatesPerRecordPerTenth: candidatesPerTenth, seconds: round((Date.now() - started) / 1000, 1),
   };
+}
+
+/** Bytes of heap in use after a full garbage collection. */
+function heapAfterCollection(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
 }
 
 type Result = Exclude<Awaited<ReturnType<typeof evaluateOnce>>, ReturnType<typeof libraryOnly>>;

@@ -103,7 +103,11 @@ export class CandidateIndex {
   private readonly blocks = new Map<string, Block>();
   /** Entry number of each indexed record id. */
   private readonly entries = new Map<string, number>();
-  /** The record of each entry number; undefined once removed. */
+  /**
+   * The record of each entry number; undefined once removed. Numbers are never reused, so these
+   * arrays grow by about 14 bytes with every record ever added, corrections included (the log
+   * grows with them too; a restart's replay numbers them again the same way).
+   */
   private readonly records: Array<MatchRecord | undefined> = [];
   private nextSeq = 0;
   private oversized = 0;

@@ -130,7 +130,7 @@ export function cleanText(raw: string | null | undefined, maxLength: number): st
  * thousands of them, not millions), so each is derived and held once. Full, the cache starts
  * again rather than grow: absurd input cannot make it hold more.
  */
-function remembered<V>(cache: Map<string, V>, limit: number, key: string, make: () => V): V {
+function remembered<K, V>(cache: Map<K, V>, limit: number, key: K, make: () => V): V {
   const known = cache.get(key);
   if (known !== undefined) return known;
   const value = make();
@@ -207,18 +207,39 @@ const byItself = (s: string): string => s;
 
 /**
  * Held for every record of the index (millions at a city's scale), so what repeats is shared:
- * one empty list for every empty field, one copy of each name, place and postcode. Features
- * are read-only, so sharing cannot leak a change from one record to another.
+ * one empty list for every empty field, one list for each single value, one copy of each
+ * name, place, postcode, street, date of birth, identifier, e-mail and phone. A person's
+ * records, and a household's, repeat most of these. Fewer objects is less for the garbage
+ * collector to trace, which at a city's scale is what limits mdm. Features are read-only, so
+ * sharing cannot leak a change from one record to another.
  */
 const NONE: readonly never[] = Object.freeze([]);
-const orNone = <T>(values: readonly T[]): readonly T[] => (values.length === 0 ? NONE : values);
-
 const SHARED_LIMIT = 200_000;
+const sharedLists = new Map<unknown, readonly unknown[]>();
+function asList<T>(values: readonly T[]): readonly T[] {
+  if (values.length === 0) return NONE;
+  if (values.length > 1) return values;
+  const only = values[0];
+  return remembered(sharedLists, SHARED_LIMIT, only, () => values) as readonly T[];
+}
+
 const sharedStrings = new Map<string, string>();
 const shared = (value: string | null): string | null => (value === null ? null : remembered(sharedStrings, SHARED_LIMIT, value, () => value));
 const sharedPostcodes = new Map<string, PostcodeFeature>();
 const sharedPostcode = (feature: PostcodeFeature | null): PostcodeFeature | null =>
   feature === null ? null : remembered(sharedPostcodes, SHARED_LIMIT, feature.full, () => feature);
+const sharedStreets = new Map<string, StreetFeature>();
+const sharedStreet = (feature: StreetFeature | null): StreetFeature | null =>
+  feature === null ? null : remembered(sharedStreets, SHARED_LIMIT, `${feature.houseNumber ?? ''}|${feature.street ?? ''}`, () => feature);
+const sharedDates = new Map<string, DateOfBirthFeature>();
+const sharedDate = (feature: DateOfBirthFeature | null): DateOfBirthFeature | null =>
+  feature === null ? null : remembered(sharedDates, SHARED_LIMIT, feature.digits, () => feature);
+const sharedIdentifiers = new Map<string, IdentifierFeature>();
+const sharedIdentifier = (feature: IdentifierFeature | null): IdentifierFeature | null =>
+  feature === null ? null : remembered(sharedIdentifiers, SHARED_LIMIT, `${feature.key}=${feature.value}`, () => feature);
+const sharedEmails = new Map<string, EmailFeature>();
+const sharedEmail = (feature: EmailFeature | null): EmailFeature | null =>
+  feature === null ? null : remembered(sharedEmails, SHARED_LIMIT, feature.full, () => feature);
 
 /** Derives the comparison features of one person. Pure; never throws on odd input. */
 export function toMatchRecord(id: string, source: string, person: PersonDetails, options: FeatureOptions = {}): MatchRecord {
@@ -254,7 +275,7 @@ export function toMatchRecord(id: string, source: string, person: PersonDetails,
       const value = (i.value ?? '').slice(0, limits.maxValueLength).toUpperCase().replace(/[^A-Z0-9]/g, '');
       if (!value) return null;
       const issuer = i.scheme === 'LOCAL' || i.scheme === 'OTHER' ? `:${(i.issuer ?? '').slice(0, limits.maxValueLength)}` : '';
-      return { key: i.scheme + issuer, scheme: i.scheme, value };
+      return sharedIdentifier({ key: i.scheme + issuer, scheme: i.scheme, value });
     }),
     maxValues,
     (i) => `${i.key}=${i.value}`,
@@ -264,30 +285,30 @@ export function toMatchRecord(id: string, source: string, person: PersonDetails,
     id,
     source,
     givenName: shared(givenName),
-    otherGivenNames: orNone(givenNames.slice(1).map((n) => shared(n) as string)),
+    otherGivenNames: asList(givenNames.slice(1).map((n) => shared(n) as string)),
     familyName: shared(familyName),
-    otherFamilyNames: orNone(otherFamilyNames),
+    otherFamilyNames: asList(otherFamilyNames.map((n) => shared(n) as string)),
     givenPhonetic: phoneticCodes(givenName),
     familyPhonetic: phoneticCodes(familyName),
     givenEquivalents: givenName ? (tables.given.get(givenName) ?? NONE) : NONE,
     familyEquivalents: familyName ? (tables.family.get(familyName) ?? NONE) : NONE,
-    dateOfBirth: dateOfBirthFeature(person.dateOfBirth, limits),
+    dateOfBirth: sharedDate(dateOfBirthFeature(person.dateOfBirth, limits)),
     sex: person.sex === 'MALE' ? 'M' : person.sex === 'FEMALE' ? 'F' : null,
-    postcodes: orNone(unique(addresses.map((a) => sharedPostcode(postcodeFeature(a.postcode, limits.maxValueLength))), maxValues, (p) => p.full)),
-    streets: orNone(unique(addresses.map((a) => streetFeature(a.lines ?? [], limits.maxValueLength)), maxValues, (s) => `${s.houseNumber}|${s.street}`)),
-    localities: orNone(unique(addresses.map((a) => shared(cleanName(a.locality, limits.maxValueLength))), maxValues, byItself)),
-    uprns: orNone(unique(addresses.map((a) => (a.uprn ? a.uprn.slice(0, 12).replace(/[^0-9]/g, '') || null : null)), maxValues, byItself)),
-    emails: orNone(unique(
+    postcodes: asList(unique(addresses.map((a) => sharedPostcode(postcodeFeature(a.postcode, limits.maxValueLength))), maxValues, (p) => p.full)),
+    streets: asList(unique(addresses.map((a) => sharedStreet(streetFeature(a.lines ?? [], limits.maxValueLength))), maxValues, (s) => `${s.houseNumber}|${s.street}`)),
+    localities: asList(unique(addresses.map((a) => shared(cleanName(a.locality, limits.maxValueLength))), maxValues, byItself)),
+    uprns: asList(unique(addresses.map((a) => shared(a.uprn ? a.uprn.slice(0, 12).replace(/[^0-9]/g, '') || null : null)), maxValues, byItself)),
+    emails: asList(unique(
       (person.emails ?? []).slice(0, maxValues).map((e): EmailFeature | null => {
         const full = (e ?? '').slice(0, limits.maxValueLength).trim().toLowerCase();
         const at = full.indexOf('@');
-        return at > 0 ? { full, local: full.slice(0, at) } : null;
+        return at > 0 ? sharedEmail({ full, local: full.slice(0, at) }) : null;
       }),
       maxValues,
       (e) => e.full,
     )),
-    phones: orNone(unique((person.phones ?? []).slice(0, maxValues).map((p) => phoneDigits(p ?? '', limits.maxValueLength)), maxValues, byItself)),
-    identifiers: orNone(identifiers),
+    phones: asList(unique((person.phones ?? []).slice(0, maxValues).map((p) => shared(phoneDigits(p ?? '', limits.maxValueLength))), maxValues, byItself)),
+    identifiers: asList(identifiers),
     identifierSchemes: identifiers.reduce((bits, i) => bits | identifierSchemeBit(i.scheme), 0),
   };
 }
