@@ -195,7 +195,7 @@ export class CandidateIndex {
    * Indexed records sharing a usable key with `record` (itself excluded), those sharing the
    * most keys first, then the oldest; at most `limit`. Counts in arrays by entry number (a
    * lookup number marks which lookup a count belongs to), then one numeric sort of
-   * (shared keys, entry number) packed into a double: no object or map per lookup.
+   * (shared keys, entry number) packed into a double: nothing allocated per record visited.
    */
   candidates(record: MatchRecord, limit: number): MatchRecord[] {
     const keys = [...new Set(this.keysOf(record))];
