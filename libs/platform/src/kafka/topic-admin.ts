@@ -27,7 +27,7 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[]): P
   }));
   for (let attempt = 1; ; attempt++) {
     try {
-      // true when created, false when the topic already exists (another service made it first)
+      // resolves false, not an error, when another service made the topics first
       await admin.createTopics({ topics, waitForLeaders: true });
       break;
     } catch (error) {
