@@ -300,6 +300,8 @@ function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnT
         const spentMs = resolvingMs + (performance.now() - deliveryStarted) - tenthStartedMs;
         tenths.push(Math.round(addsInTenth / (spentMs / 1000)));
         candidatesPerTenth.push(Math.round((10 * candidatesInTenth) / Math.max(1, addsInTenth)) / 10);
+        // a long run (a city at Liverpool scale takes most of an hour) says how far it has got
+        process.stderr.write(`${JSON.stringify({ tenth: tenths.length, rows: rowsSeen, recordsPerResolverSecond: tenths.at(-1), candidatesPerRecord: candidatesPerTenth.at(-1), heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20) })}\n`);
         candidatesInTenth = 0;
         tenthStartedMs += spentMs;
         addsInTenth = 0;

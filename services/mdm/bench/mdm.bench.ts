@@ -3,8 +3,10 @@
 // removed after.
 //
 // Throughput: a preloaded person-observed topic is drained by one mdm process; observations/s
-// at 10%, 50% and 100% of the load, the service's peak RSS, and how long its outbox relay took
-// to publish the last master events. The preload, through ingest:
+// at 10%, 50% and 100% of the load, the service's peak RSS, how long its outbox relay took
+// to publish the last master events, and per phase (and on each progress line) the cores mdm
+// used (all its threads: V8's collector marks on helper threads) and the share of the time its
+// main thread spent in garbage-collection pauses, by kind. The preload, through ingest:
 //   --rows N              N persons of the bench-people feed, one record each (default 200,000
 //                         when no --scale/--persons is given)
 //   --scale S|--persons N the synthetic city (libs/synthetic, S = small|medium|liverpool): every
@@ -175,18 +177,43 @@ async function topicsReady(kafka: Kafka, prefix: string): Promise<void> {
   }
 }
 
+/**
+ * mdm's memory, CPU and garbage collection, sampled from its metrics endpoint: the resident
+ * set, the CPU seconds of all its threads (V8's collector marks on helper threads, so a process
+ * can use more than one core), and the main thread's garbage-collection pauses by kind.
+ */
 class RssWatch {
   peak = 0;
   last = 0;
+  cpuSeconds = 0;
+  gcSeconds: Record<string, number> = {};
   constructor(private readonly mdm: ServiceProcess) {}
   async sample(): Promise<number> {
     // a busy service may not answer in time: a missed sample, not a failed run
     const text = await fetch(`${this.mdm.url}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((response) => response.text()).catch(() => '');
-    const rss = Number(text.match(/process_resident_memory_bytes\{[^}]*\} (\d+)/)?.[1] ?? 0);
+    const rss = Number(text.match(/process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/)?.[1] ?? 0);
     if (rss) this.last = rss;
     this.peak = Math.max(this.peak, rss);
+    const cpu = Number(text.match(/process_cpu_seconds_total(?:\{[^}]*\})? ([\d.e+-]+)/)?.[1] ?? NaN);
+    if (Number.isFinite(cpu)) this.cpuSeconds = cpu;
+    for (const [, kind, seconds] of text.matchAll(/nodejs_gc_duration_seconds_sum\{[^}]*kind="(\w+)"[^}]*\} ([\d.e+-]+)/g)) this.gcSeconds[kind!] = Number(seconds);
     return rss;
   }
+  /** What the process used since `from` (an earlier `usage()`), over `wallSeconds`: cores busy, and the main thread's GC pauses as a share of the time. */
+  since(from: Usage, wallSeconds: number): { cores: number; gcPauseShare: Record<string, number> } {
+    const gcPauseShare: Record<string, number> = {};
+    for (const [kind, seconds] of Object.entries(this.gcSeconds)) gcPauseShare[kind] = Number(((seconds - (from.gcSeconds[kind] ?? 0)) / wallSeconds).toFixed(3));
+    return { cores: Number(((this.cpuSeconds - from.cpuSeconds) / wallSeconds).toFixed(2)), gcPauseShare };
+  }
+  usage(): Usage {
+    return { at: Date.now(), cpuSeconds: this.cpuSeconds, gcSeconds: { ...this.gcSeconds } };
+  }
+}
+
+interface Usage {
+  at: number;
+  cpuSeconds: number;
+  gcSeconds: Record<string, number>;
 }
 
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -200,6 +227,11 @@ async function drain(db: Client, mdm: ServiceProcess, rss: RssWatch, onTopic: nu
   const loadBefore = load();
   const marks: Record<string, number> = {};
   const rssAt: Record<string, number> = {};
+  const usageIn: Record<string, ReturnType<RssWatch['since']>> = {};
+  await rss.sample();
+  let phaseStart = rss.usage();
+  let lineStart = phaseStart;
+  let lineFrom = 0;
   let total = onTopic;
   let last = -1;
   let lastChange = Date.now();
@@ -215,10 +247,18 @@ async function drain(db: Client, mdm: ServiceProcess, rss: RssWatch, onTopic: nu
       if (n >= total * share && marks[share] === undefined) {
         marks[share] = (Date.now() - started) / 1000;
         rssAt[share] = rss.last;
+        // CPU and collector pauses per phase: where a falling rate goes
+        usageIn[share] = rss.since(phaseStart, (Date.now() - phaseStart.at) / 1000);
+        phaseStart = rss.usage();
       }
     }
     if (n >= total) break;
-    if (polls % 20 === 0) say(`drain: ${n.toLocaleString()} / ${total.toLocaleString()} (${Math.round((Date.now() - started) / 1000)} s, rss ${mib(rss.last)} MiB)`);
+    if (polls % 20 === 0) {
+      const since = rss.since(lineStart, (Date.now() - lineStart.at) / 1000);
+      say(`drain: ${n.toLocaleString()} / ${total.toLocaleString()} (${Math.round((Date.now() - started) / 1000)} s, rss ${mib(rss.last)} MiB, ${Math.round((n - lineFrom) / ((Date.now() - lineStart.at) / 1000))}/s, mdm ${since.cores} cores, gc pauses ${JSON.stringify(since.gcPauseShare)})`);
+      lineStart = rss.usage();
+      lineFrom = n;
+    }
     await sleep(500);
   }
   const drained = Date.now();
@@ -239,6 +279,8 @@ async function drain(db: Client, mdm: ServiceProcess, rss: RssWatch, onTopic: nu
     observationsPerSecondTo10pct: rate(0, 0.1, 0, marks[0.1]!), observationsPerSecond10to50pct: rate(0.1, 0.5, marks[0.1]!, marks[0.5]!), observationsPerSecond50to100pct: rate(0.5, 1, marks[0.5]!, marks[1]!),
     overallPerSecond: Math.round(total / marks[1]!),
     rssMiBAt10pct: mib(rssAt[0.1]!), rssMiBAt50pct: mib(rssAt[0.5]!), rssMiBAt100pct: mib(rssAt[1]!), peakRssMiB: mib(rss.peak),
+    mdmCoresTo10pct: usageIn[0.1]?.cores, mdmCores10to50pct: usageIn[0.5]?.cores, mdmCores50to100pct: usageIn[1]?.cores,
+    gcPauseShareTo10pct: usageIn[0.1]?.gcPauseShare, gcPauseShare10to50pct: usageIn[0.5]?.gcPauseShare, gcPauseShare50to100pct: usageIn[1]?.gcPauseShare,
     relayTailSeconds: (Date.now() - drained) / 1000, ...batchSummary({ batches: 0, seconds: 0, messages: 0 }, batches),
     loadAverageBefore: loadBefore, loadAverageAfter: loadAfter,
     note: 'the first tenth includes the service start (replay of an empty log, model load)',

@@ -23,8 +23,12 @@ void runService({
   migrations: [MdmTables1764150000000, MdmLogEntries1764160000000, OutboxParkedTable1764150000000],
   topics: ALL_TOPICS.filter((topic) => topic.name === 'hub.ingest.person-observed.v1' || topic.name === 'hub.mdm.master-persons.v1'),
   relay: true,
-  // every partition's batch at once: the resolution service groups them into one transaction
-  consumer: { partitionsConsumedConcurrently: 12 },
+  // Every partition's batch at once: the resolution service groups them into one transaction.
+  // A fetch brings at most 256 KiB a partition (about 600 observations), not kafkajs's 1 MiB:
+  // a transaction takes 2,000 at most, and what waits decoded for its turn lives long enough
+  // to be promoted to V8's old generation, which the collector must then mark again. The
+  // medium city drains as fast either way (2,444 against 2,411 observations/s).
+  consumer: { partitionsConsumedConcurrently: 12, maxBytesPerPartition: 256 * 1024 },
   appModule: (runtime) => {
     // The model a new installation starts with: trained without labels on every feed of a
     // synthetic city (`linkage:eval … --save-model`, docs/mdm.md), or the file MDM_MODEL_FILE

@@ -16,6 +16,7 @@ export interface KafkaBatchTransportOptions {
   logger: Logger;
   metrics: PlatformMetrics;
   partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
 }
 
 /**
@@ -47,6 +48,7 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
       logger: this.options.logger,
       metrics: this.options.metrics,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+      maxBytesPerPartition: this.options.maxBytesPerPartition,
       handle: (messages) => this.dispatch(messages),
     });
     try {

@@ -44,9 +44,10 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   topics?: TopicSpec[];
   /**
    * Kafka consumer settings: how many partitions' batches are handed to the handlers at once
-   * (default 1; a handler that groups concurrent batches into one transaction wants more).
+   * (default 1; a handler that groups concurrent batches into one transaction wants more), and
+   * how many bytes a fetch may bring per partition (default 1 MiB).
    */
-  consumer?: { partitionsConsumedConcurrently?: number };
+  consumer?: { partitionsConsumedConcurrently?: number; maxBytesPerPartition?: number };
   /** Starts an outbox relay in this process. */
   relay?: boolean;
   redis?: boolean;
@@ -132,6 +133,7 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
         topicPrefix: config.TOPIC_PREFIX,
         deadLetterTopic: `${config.TOPIC_PREFIX}${dlq.name}`,
         partitionsConsumedConcurrently: definition.consumer?.partitionsConsumedConcurrently,
+        maxBytesPerPartition: definition.consumer?.maxBytesPerPartition,
       }),
     },
     { inheritAppConfig: true },
