@@ -21,6 +21,23 @@ describe('HeldRecords', () => {
     expect(held.get('feed/a\nb')).toEqual({ source: { sourceSystem: 'feed', sourceRecordId: 'a\nb' }, person: odd, occurredAt: 5 });
   });
 
+  it('gives back the source and time whether or not the key spells the source', () => {
+    const held = new HeldRecords();
+    const cases = [
+      // the usual key: the source is read off it
+      { key: 'gp/1/2', source: { sourceSystem: 'gp', sourceRecordId: '1/2' }, occurredAt: 0 },
+      // a source system with a '/' would split the key in the wrong place: kept in full
+      { key: 'a/b/1', source: { sourceSystem: 'a/b', sourceRecordId: '1' }, occurredAt: 7 },
+      // a key that is not the source, and a time before 1970
+      { key: 'other', source: { sourceSystem: 'gp', sourceRecordId: '9' }, occurredAt: -86_400_000 },
+    ];
+    for (const c of cases) held.set(c.key, { source: c.source, person: example, occurredAt: c.occurredAt });
+    for (const c of cases) {
+      expect(held.get(c.key)).toEqual({ source: c.source, person: example, occurredAt: c.occurredAt });
+      expect(held.source(c.key)).toEqual(c.source);
+    }
+  });
+
   it('forgets a deleted record and lists the rest', () => {
     const held = new HeldRecords();
     for (const id of ['1', '2', '3']) held.set(`gp/${id}`, { source: { sourceSystem: 'gp', sourceRecordId: id }, person: example, occurredAt: 0 });

@@ -15,6 +15,12 @@ export class ResolutionRefused extends Error {
 /** PersonDetails as PersonObserved's latest version writes it. */
 const personType = (contractRegistry.schema('PersonObserved').type as types.RecordType).field('person').type;
 
+/** The source of a key made by `sourceRecordKey`, whose source system holds no '/'. */
+function sourceOfKey(key: string): MemberRecord['source'] {
+  const slash = key.indexOf('/');
+  return { sourceSystem: key.slice(0, slash), sourceRecordId: key.slice(slash + 1) };
+}
+
 /**
  * Each held record's details, for golden records, kept as one flat string and decoded when its
  * master changes. At a city's scale these are millions of records of a few dozen small objects
@@ -25,7 +31,13 @@ const personType = (contractRegistry.schema('PersonObserved').type as types.Reco
  * observation touches costs microseconds.
  */
 export class HeldRecords {
-  /** `[sourceSystem, sourceRecordId, occurredAt]` as JSON, a newline (JSON text never holds one), then 'A' and the Avro bytes or 'J' and JSON. */
+  /**
+   * A header, a newline (neither header form ever holds one), then 'A' and the Avro bytes or
+   * 'J' and JSON. The header is the time alone (digits) when the key is
+   * `sourceSystem/sourceRecordId` and the source system holds no '/', as every record from
+   * ingest does: the source is then read off the key, with nothing parsed and nothing stored
+   * twice. Otherwise it is `[sourceSystem, sourceRecordId, occurredAt]` as JSON.
+   */
   private readonly byKey = new Map<string, string>();
 
   get size(): number {
@@ -40,9 +52,10 @@ export class HeldRecords {
     const text = this.byKey.get(key);
     if (text === undefined) return undefined;
     const cut = text.indexOf('\n');
-    const [sourceSystem, sourceRecordId, occurredAt] = JSON.parse(text.slice(0, cut)) as [string, string, number];
     const details = text.slice(cut + 2);
     const person = (text[cut + 1] === 'A' ? personType.fromBuffer(Buffer.from(details, 'latin1')) : JSON.parse(details)) as PersonDetails;
+    if (text[0] !== '[') return { source: sourceOfKey(key), occurredAt: Number(text.slice(0, cut)), person };
+    const [sourceSystem, sourceRecordId, occurredAt] = JSON.parse(text.slice(0, cut)) as [string, string, number];
     return { source: { sourceSystem, sourceRecordId }, occurredAt, person };
   }
 
@@ -50,13 +63,17 @@ export class HeldRecords {
   source(key: string): MemberRecord['source'] | undefined {
     const text = this.byKey.get(key);
     if (text === undefined) return undefined;
+    if (text[0] !== '[') return sourceOfKey(key);
     const [sourceSystem, sourceRecordId] = JSON.parse(text.slice(0, text.indexOf('\n'))) as [string, string];
     return { sourceSystem, sourceRecordId };
   }
 
   set(key: string, member: MemberRecord): void {
     const details = personType.isValid(member.person) ? `A${personType.toBuffer(member.person).toString('latin1')}` : `J${JSON.stringify(member.person)}`;
-    this.byKey.set(key, `${JSON.stringify([member.source.sourceSystem, member.source.sourceRecordId, member.occurredAt])}\n${details}`);
+    const { sourceSystem, sourceRecordId } = member.source;
+    const keyIsSource = !sourceSystem.includes('/') && key === `${sourceSystem}/${sourceRecordId}` && Number.isSafeInteger(member.occurredAt) && member.occurredAt >= 0;
+    const header = keyIsSource ? String(member.occurredAt) : JSON.stringify([sourceSystem, sourceRecordId, member.occurredAt]);
+    this.byKey.set(key, `${header}\n${details}`);
   }
 
   delete(key: string): boolean {

@@ -34,6 +34,12 @@ export interface ComparisonSpec {
   readonly fixedM?: boolean;
   /** Compared without string similarity (or usually missing): the pruned scorer looks at it early. */
   readonly cheap?: boolean;
+  /**
+   * False when the level is null for every pair whose first record is `a` (it lacks the field):
+   * then the comparison adds nothing to any of `a`'s pairs, and the pruned scorer's bound for
+   * them leaves it out. Omitted: it may add something.
+   */
+  readonly scoredFor?: (a: MatchRecord) => boolean;
   readonly level: (a: MatchRecord, b: MatchRecord) => number;
 }
 
@@ -71,6 +77,11 @@ function nameLevel(
 
 const NAME_VARIANT = 4;
 
+/** Either name can meet the other record's name in the other field (a swap), so one is enough. */
+function hasAName(a: MatchRecord): boolean {
+  return a.givenName !== null || a.familyName !== null;
+}
+
 const givenName: ComparisonSpec = {
   name: 'given name',
   levels: NAME_LEVELS,
@@ -78,6 +89,7 @@ const givenName: ComparisonSpec = {
   defaultU: [0.01, 0.0005, 0.002, 0.001, 0.002, 0.005, 0.03, 0.95],
   termFrequency: 'givenName',
   swappedLevel: 2,
+  scoredFor: hasAName,
   level: (a, b) => {
     const level = nameLevel(a.givenName, b.givenName, a.familyName, b.familyName, a.givenPhonetic, b.givenPhonetic, a.givenEquivalents, b.givenEquivalents);
     // Known by a middle name ("Ellen Rebecca" and "Rebecca"): a variant, not a different name.
@@ -119,6 +131,7 @@ const middleName: ComparisonSpec = {
   levels: ['null', 'exact', 'jaro-winkler >= 0.88', 'initial agrees', 'else'],
   defaultM: [0.85, 0.05, 0.05, 0.05],
   defaultU: [0.02, 0.005, 0.01, 0.965],
+  scoredFor: (a) => a.otherGivenNames.length > 0,
   level: middleNameLevel,
 };
 
@@ -129,6 +142,7 @@ const familyName: ComparisonSpec = {
   defaultU: [0.005, 0.0005, 0.002, 0.0005, 0.002, 0.005, 0.03, 0.955],
   termFrequency: 'familyName',
   swappedLevel: 2,
+  scoredFor: hasAName,
   level: (a, b) => {
     const level = nameLevel(a.familyName, b.familyName, a.givenName, b.givenName, a.familyPhonetic, b.familyPhonetic, a.familyEquivalents, b.familyEquivalents);
     // A previous family name (maiden name) agreeing counts as a variant, not as a disagreement.
@@ -165,6 +179,7 @@ const dateOfBirth: ComparisonSpec = {
   levels: ['null', 'exact', 'day and month transposed', 'one digit differs', 'one part differs', 'two digits differ', 'years within 2', 'else'],
   defaultM: [0.85, 0.01, 0.05, 0.04, 0.02, 0.02, 0.01],
   defaultU: [0.0001, 0.00001, 0.001, 0.003, 0.005, 0.08, 0.91],
+  scoredFor: (a) => a.dateOfBirth !== null,
   level: dateOfBirthLevel,
 };
 
@@ -215,6 +230,7 @@ const address: ComparisonSpec = {
   ],
   defaultM: [0.3, 0.45, 0.1, 0.05, 0.03, 0.03, 0.02, 0.02],
   defaultU: [0.00001, 0.00002, 0.0001, 0.0001, 0.001, 0.005, 0.02, 0.97378],
+  scoredFor: (a) => a.uprns.length > 0 || a.postcodes.length > 0 || a.streets.length > 0,
   level: addressLevel,
 };
 
@@ -236,6 +252,7 @@ const locality: ComparisonSpec = {
   defaultM: [0.8, 0.1, 0.1],
   defaultU: [0.02, 0.01, 0.97],
   termFrequency: 'locality',
+  scoredFor: (a) => a.localities.length > 0,
   level: localityLevel,
 };
 
@@ -264,6 +281,7 @@ const email: ComparisonSpec = {
   levels: ['null', 'exact', 'local part exact', 'local part jaro-winkler >= 0.88', 'else'],
   defaultM: [0.7, 0.1, 0.1, 0.1],
   defaultU: [0.0001, 0.0005, 0.002, 0.9974],
+  scoredFor: (a) => a.emails.length > 0,
   level: emailLevel,
 };
 
@@ -273,6 +291,7 @@ const phone: ComparisonSpec = {
   levels: ['null', 'exact', 'else'],
   defaultM: [0.7, 0.3],
   defaultU: [0.0001, 0.9999],
+  scoredFor: (a) => a.phones.length > 0,
   level: (a, b) => exactAnyLevel(a.phones, b.phones),
 };
 
@@ -282,6 +301,7 @@ const sex: ComparisonSpec = {
   levels: ['null', 'exact', 'else'],
   defaultM: [0.97, 0.03],
   defaultU: [0.5, 0.5],
+  scoredFor: (a) => a.sex !== null,
   level: (a, b) => (a.sex === null || b.sex === null ? NULL_LEVEL : a.sex === b.sex ? 1 : 2),
 };
 
@@ -312,6 +332,7 @@ function identifier(scheme: IdentifierScheme): ComparisonSpec {
     defaultM: national ? [0.95, 0.02, 0.03] : [0.9, 0.05, 0.05],
     fixedM: national,
     defaultU: [0.00001, 0.0001, 0.99989],
+    scoredFor: (a) => (a.identifierSchemes & bit) !== 0,
     // most pairs lack the scheme on one side (six of these run for every candidate): say so without a loop
     level: (a, b) => ((a.identifierSchemes & b.identifierSchemes & bit) === 0 ? NULL_LEVEL : identifierLevel(scheme, a.identifiers, b.identifiers)),
   };

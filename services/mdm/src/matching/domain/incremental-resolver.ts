@@ -16,7 +16,7 @@ import { BlockingOptions, CandidateIndex, DEFAULT_BLOCKING } from './blocking';
 import { datesOfBirthDiffer, middleNamesDiffer } from './comparisons';
 import { DecisionLayout, DecisionPolicy, DEFAULT_DECISION_POLICY, decideFromLevels, decisionLayout } from './decision';
 import { MatchRecord } from './match-record';
-import { CompiledModel, compileModel, MatchModel, matchWeightFrom, probabilityFromWeight, ScoringPlan, scoringPlan, ScoringScratch, scoringScratch } from './model';
+import { boundsFor, CompiledModel, compileModel, MatchModel, matchWeightFrom, probabilityFromWeight, ScoringPlan, scoringPlan, ScoringScratch, scoringScratch } from './model';
 
 export interface MergeGuard {
   /** A record that links to two masters merges them only if each bridging link is at least this likely. */
@@ -458,10 +458,12 @@ export class IncrementalResolver {
     const out: MatchEdge[] = [];
     const cannot = this.cannotLinks.get(record.id);
     const must = this.mustLinks.get(record.id);
+    // the most each remaining comparison could add, for this record's pairs (its own names' frequencies)
+    const bounds = boundsFor(record, this.plan, this.scratch);
     for (const c of candidates) {
       if (cannot?.has(c.id) || must?.has(c.id)) continue;
       // Most candidates are other people: scoring stops once a pair cannot reach review level.
-      const weight = matchWeightFrom(record, c, this.plan, this.reviewFloor, this.scratch);
+      const weight = matchWeightFrom(record, c, this.plan, this.reviewFloor, this.scratch, bounds);
       if (weight === Number.NEGATIVE_INFINITY) continue;
       const probability = probabilityFromWeight(weight);
       const decision = decideFromLevels(probability, this.scratch.levels, this.layout, this.options.policy);

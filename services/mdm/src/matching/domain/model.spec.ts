@@ -1,4 +1,4 @@
-import { defaultModel, matchWeight, matchWeightFrom, compileModel, score, scoringPlan, scoringScratch, withVersion } from './model';
+import { boundsFor, defaultModel, matchWeight, matchWeightFrom, compileModel, score, scoringPlan, scoringScratch, withVersion } from './model';
 import { rec, testModel } from './test-fixtures';
 
 describe('score', () => {
@@ -116,6 +116,58 @@ describe('pruned scoring (matchWeightFrom)', () => {
     }
     // the pairs of different people are pruned: otherwise this test proves nothing
     expect(pruned).toBeGreaterThan(20);
+  });
+
+  it('bounds a pair by what its first record holds: never below what the rest adds, same weights, pruned sooner', () => {
+    // more pairs: the sketches, each also with its names swapped and with one name missing
+    const more = [
+      ...records,
+      ...sketches.map((s, i) => rec(`s${i}`, { ...s, given: s.family, family: s.given })),
+      ...sketches.map((s, i) => rec(`g${i}`, { ...s, given: undefined })),
+      ...sketches.map((s, i) => rec(`f${i}`, { ...s, family: undefined, given: s.given ? `${s.given}a` : 'zed' })),
+      // the fields the sketches above never fill
+      rec('m1', { given: 'john', middle: 'paul', family: 'smith', dob: '1980-03-14', line: '12 Mill Lane', locality: 'Liverpool', phone: '07700900123', email: 'js@example.org' }),
+      rec('m2', { given: 'john', middle: 'p', family: 'smith', line: '12 Mill Lane', locality: 'Liverpool', phone: '07700900123' }),
+      rec('m3', { middle: 'paul', family: 'smith', locality: 'Bootle', ids: [['UPN', 'A123456789012'], ['NI', 'QQ123456C']] }),
+    ];
+    // comparisons made before a pair is seen to fall short, with either bound (as matchWeightFrom stops)
+    const madeBefore = (parts: number[], bestAfter: Float64Array, floor: number) => {
+      let partial = compiled.priorWeight;
+      for (let k = 0; k < plan.order.length; k++) {
+        partial += parts[plan.order[k]!]!;
+        if (k >= plan.decisiveCount && partial + bestAfter[k + 1]! < floor) return k + 1;
+      }
+      return plan.order.length;
+    };
+    let madeWithPlan = 0;
+    let madeWithRecord = 0;
+    for (const a of more) {
+      const bounds = Float64Array.from(boundsFor(a, plan, scratch));
+      for (const b of more) {
+        // what comparisons order[k..] add in fact, against the bound for them
+        const parts = score(a, b, model).comparisons.map((c) => c.weight);
+        let rest = 0;
+        for (let k = plan.order.length - 1; k >= 0; k--) {
+          rest += parts[plan.order[k]!]!;
+          expect(rest).toBeLessThanOrEqual(bounds[k]! + 1e-9);
+          expect(bounds[k]!).toBeLessThanOrEqual(plan.bestAfter[k]! + 1e-9);
+        }
+        for (const floor of [-5, 0, 5]) {
+          const full = matchWeight(a, b, compiled);
+          const byRecord = matchWeightFrom(a, b, plan, floor, scratch, bounds);
+          if (byRecord === Number.NEGATIVE_INFINITY) expect(full).toBeLessThan(floor);
+          else expect(byRecord).toBe(full);
+          const withPlan = madeBefore(parts, plan.bestAfter, floor);
+          const withRecord = madeBefore(parts, bounds, floor);
+          expect(withRecord).toBeLessThanOrEqual(withPlan);
+          madeWithPlan += withPlan;
+          madeWithRecord += withRecord;
+        }
+      }
+    }
+    // the same pairs are dropped either way (all below the floor); the record's bound sees it
+    // after fewer comparisons, which is what it is for
+    expect(madeWithRecord).toBeLessThan(madeWithPlan);
   });
 
   it('scores in full a pair whose trusted identifier agrees, however low its weight (it may decide alone)', () => {

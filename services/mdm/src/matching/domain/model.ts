@@ -149,7 +149,10 @@ function termFrequencyWeight(compiled: CompiledModel, c: number, a: MatchRecord,
   let frequency = tf.minimum;
   if (x !== null) frequency = Math.max(frequency, tf.table.get(x) ?? 0);
   if (y !== null && y !== x) frequency = Math.max(frequency, tf.table.get(y) ?? 0);
-  const adjustment = Math.log2(tf.uExact / frequency);
+  return clampAdjustment(Math.log2(tf.uExact / frequency));
+}
+
+function clampAdjustment(adjustment: number): number {
   return Math.max(-MAX_TF_ADJUSTMENT, Math.min(MAX_TF_ADJUSTMENT, adjustment));
 }
 
@@ -188,6 +191,12 @@ export interface ScoringPlan {
   readonly decisiveCount: number;
   /** bestAfter[k]: the most the comparisons order[k..] can add together (never below 0: a null level adds 0). */
   readonly bestAfter: Float64Array;
+  /** Per comparison: the most a level without a term-frequency adjustment adds (at least 0, the null level). */
+  readonly mostUnadjusted: Float64Array;
+  /** Per comparison: the largest weight of a level that a term frequency adjusts; -Infinity when none is. */
+  readonly mostAdjusted: Float64Array;
+  /** Per comparison: the largest adjustment any value may get (a bound for a record without the value). */
+  readonly mostFrequencyAdjustment: Float64Array;
 }
 
 const EXACT_LEVEL = 1;
@@ -202,15 +211,21 @@ export function scoringPlan(compiled: CompiledModel, decisive: readonly number[]
   const n = compiled.specs.length;
   const most = new Float64Array(n);
   const least = new Float64Array(n);
+  const mostUnadjusted = new Float64Array(n);
+  const mostAdjusted = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  const mostFrequencyAdjustment = new Float64Array(n);
   for (let c = 0; c < n; c++) {
     const tf = compiled.termFrequencies[c];
-    const maxTf = tf ? Math.min(MAX_TF_ADJUSTMENT, Math.max(-MAX_TF_ADJUSTMENT, Math.log2(tf.uExact / tf.minimum))) : 0;
+    const maxTf = tf ? clampAdjustment(Math.log2(tf.uExact / tf.minimum)) : 0;
+    mostFrequencyAdjustment[c] = maxTf;
     let hi = 0;
     let lo = 0;
     const w = compiled.weights[c];
     for (let level = 1; level < w.length; level++) {
       hi = Math.max(hi, w[level] + (adjustedByFrequency(compiled.specs[c], level) ? Math.max(0, maxTf) : 0));
       lo = Math.min(lo, w[level]);
+      if (adjustedByFrequency(compiled.specs[c], level)) mostAdjusted[c] = Math.max(mostAdjusted[c], w[level]);
+      else mostUnadjusted[c] = Math.max(mostUnadjusted[c], w[level]);
     }
     most[c] = hi;
     least[c] = lo;
@@ -225,13 +240,15 @@ export function scoringPlan(compiled: CompiledModel, decisive: readonly number[]
   const order = Int32Array.from([...decisive.filter((c) => c >= 0 && c < n), ...rest]);
   const bestAfter = new Float64Array(n + 1);
   for (let k = n - 1; k >= 0; k--) bestAfter[k] = bestAfter[k + 1] + most[order[k]];
-  const plan: ScoringPlan = { compiled, order, decisiveCount: order.length - rest.length, bestAfter };
+  const plan: ScoringPlan = { compiled, order, decisiveCount: order.length - rest.length, bestAfter, mostUnadjusted, mostAdjusted, mostFrequencyAdjustment };
   perModel.set(cacheKey, plan);
   return plan;
 }
 
 /** Scratch space for `matchWeightFrom`, one per caller (the hot path allocates nothing). */
 export interface ScoringScratch {
+  /** `boundsFor`'s answer for the record it was last asked about. */
+  readonly bestAfter: Float64Array;
   readonly levels: Uint8Array;
   readonly levelWeights: Float64Array;
   readonly frequencyWeights: Float64Array;
@@ -239,16 +256,50 @@ export interface ScoringScratch {
 
 export function scoringScratch(compiled: CompiledModel): ScoringScratch {
   const n = compiled.specs.length;
-  return { levels: new Uint8Array(n), levelWeights: new Float64Array(n), frequencyWeights: new Float64Array(n) };
+  return { bestAfter: new Float64Array(n + 1), levels: new Uint8Array(n), levelWeights: new Float64Array(n), frequencyWeights: new Float64Array(n) };
+}
+
+/**
+ * The plan's `bestAfter`, made tighter for pairs whose first record is `a`, to be computed once
+ * and used for all of `a`'s candidates. Two things about `a` alone bound what its pairs can
+ * add: a field it lacks adds nothing (most records carry no e-mail, phone or middle name and
+ * one or two of the six identifier schemes), and a term-frequency adjustment weighs the more
+ * common of the two values (`termFrequencyWeight`), so never more than `a`'s own value's (for
+ * a common name, far below the rarest name's). A pair of two different people is then seen to
+ * fall short of the floor before its last, costliest comparisons. Still an upper bound, so what
+ * is pruned and every weight scored are unchanged.
+ */
+export function boundsFor(a: MatchRecord, plan: ScoringPlan, scratch: ScoringScratch): Float64Array {
+  const { compiled, order, mostUnadjusted, mostAdjusted, mostFrequencyAdjustment } = plan;
+  const out = scratch.bestAfter;
+  out[order.length] = 0;
+  for (let k = order.length - 1; k >= 0; k--) {
+    const c = order[k];
+    // a field `a` lacks adds nothing to any of its pairs
+    const scoredFor = compiled.specs[c].scoredFor;
+    if (scoredFor && !scoredFor(a)) {
+      out[k] = out[k + 1];
+      continue;
+    }
+    const tf = compiled.termFrequencies[c];
+    let adjustment = mostFrequencyAdjustment[c];
+    if (tf) {
+      const value = termValue(tf.field, a);
+      if (value !== null) adjustment = clampAdjustment(Math.log2(tf.uExact / Math.max(tf.minimum, tf.table.get(value) ?? 0)));
+    }
+    out[k] = out[k + 1] + Math.max(mostUnadjusted[c], mostAdjusted[c] + adjustment);
+  }
+  return out;
 }
 
 /**
  * `matchWeight`, but -Infinity as soon as the pair provably cannot reach `floor` (then the
- * levels are incomplete) unless a decisive comparison agrees exactly. A pair that is scored in
+ * levels are incomplete) unless a decisive comparison agrees exactly. `bestAfter` is the plan's
+ * or, tighter, `boundsFor(a, …)`. A pair that is scored in
  * full gets exactly `matchWeight`'s value: the parts are added up in model order.
  */
-export function matchWeightFrom(a: MatchRecord, b: MatchRecord, plan: ScoringPlan, floor: number, scratch: ScoringScratch): number {
-  const { compiled, order, bestAfter, decisiveCount } = plan;
+export function matchWeightFrom(a: MatchRecord, b: MatchRecord, plan: ScoringPlan, floor: number, scratch: ScoringScratch, bestAfter: Float64Array = plan.bestAfter): number {
+  const { compiled, order, decisiveCount } = plan;
   const specs = compiled.specs;
   const { levels, levelWeights, frequencyWeights } = scratch;
   let partial = compiled.priorWeight;
