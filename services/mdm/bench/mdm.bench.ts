@@ -24,7 +24,8 @@
 // Profiling: --cpu-prof writes a V8 CPU profile (5 ms samples, through cpu-profile-preload.cjs:
 // --cpu-prof itself is not allowed in NODE_OPTIONS) of the mdm process to .data/bench/mdm-prof
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
-// --max-old-space-size (large loads need more than V8's default).
+// --max-old-space-size (large loads need more than V8's default); --mdm-node-options "…" adds
+// options of the mdm process alone (collector settings, say).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -53,6 +54,8 @@ const SECONDS = Number(option('--seconds') ?? 60);
 const CPU_PROF = args.includes('--cpu-prof');
 const RESTART = args.includes('--restart');
 const MDM_HEAP = option('--mdm-heap');
+/** V8 or Node options for the mdm process alone (quoted, space-separated), to try collector settings. */
+const MDM_NODE_OPTIONS = option('--mdm-node-options');
 const root = join(__dirname, '..', '..', '..');
 const benchDir = join(root, '.data', 'bench');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -428,7 +431,7 @@ async function main(): Promise<void> {
       const total = await messagesOn(kafka, `${prefix}${TOPICS.personObserved.name}`);
       if (preloaded) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'preload', ...preloaded, observationsOnTopic: total })}\n`);
 
-      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : ''].join(' ').trim();
+      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
       mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
       const rss = new RssWatch(mdm);
