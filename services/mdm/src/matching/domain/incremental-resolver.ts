@@ -458,7 +458,7 @@ export class IncrementalResolver {
     const out: MatchEdge[] = [];
     const cannot = this.cannotLinks.get(record.id);
     const must = this.mustLinks.get(record.id);
-    // the most each remaining comparison could add, for this record's pairs (its own names' frequencies)
+    // the most each remaining comparison could add to this record's pairs: what it lacks adds nothing
     const bounds = boundsFor(record, this.plan, this.scratch);
     for (const c of candidates) {
       if (cannot?.has(c.id) || must?.has(c.id)) continue;
