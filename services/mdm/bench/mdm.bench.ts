@@ -185,7 +185,7 @@ async function topicsReady(kafka: Kafka, prefix: string): Promise<void> {
  * set, the CPU seconds of all its threads (V8's collector marks on helper threads, so a process
  * can use more than one core), and the main thread's garbage-collection pauses by kind.
  */
-class RssWatch {
+class ProcessWatch {
   peak = 0;
   last = 0;
   cpuSeconds = 0;
@@ -226,11 +226,11 @@ const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
  * number (an index lookup; a count(*) of a table of millions every half second would take
  * CPU from the service being measured), less the one model-promotion entry of a new log.
  */
-async function drain(db: Client, mdm: ServiceProcess, rss: RssWatch, onTopic: number, started: number, consumedAll: () => Promise<boolean>): Promise<Record<string, unknown>> {
+async function drain(db: Client, mdm: ServiceProcess, rss: ProcessWatch, onTopic: number, started: number, consumedAll: () => Promise<boolean>): Promise<Record<string, unknown>> {
   const loadBefore = load();
   const marks: Record<string, number> = {};
   const rssAt: Record<string, number> = {};
-  const usageIn: Record<string, ReturnType<RssWatch['since']>> = {};
+  const usageIn: Record<string, ReturnType<ProcessWatch['since']>> = {};
   await rss.sample();
   let phaseStart = rss.usage();
   let lineStart = phaseStart;
@@ -323,7 +323,7 @@ function percentile(sorted: readonly number[], p: number): number {
  * Steady-rate latency: observation sent -> first master-person event (created, updated,
  * merged or split) whose source records hold it, as this process receives it from Kafka.
  */
-async function latency(kafka: Kafka, prefix: string, mdm: ServiceProcess, rss: RssWatch): Promise<Record<string, unknown>> {
+async function latency(kafka: Kafka, prefix: string, mdm: ServiceProcess, rss: ProcessWatch): Promise<Record<string, unknown>> {
   const observedTopic = `${prefix}${TOPICS.personObserved.name}`;
   const mastersTopic = `${prefix}${TOPICS.masterPersons.name}`;
   const sentAt = new Map<string, number>();
@@ -416,7 +416,7 @@ async function restart(mdm: ServiceProcess, logEntries: number): Promise<Record<
   mdm.spawn();
   await mdm.waitReady(4 * 3600_000);
   const seconds = (Date.now() - started) / 1000;
-  const rss = new RssWatch(mdm);
+  const rss = new ProcessWatch(mdm);
   await rss.sample();
   return { logEntries, secondsUntilReady: Number(seconds.toFixed(1)), entriesPerSecond: Math.round(logEntries / seconds), rssMiBWhenReady: mib(rss.last), loadAverageAfter: load() };
 }
@@ -434,7 +434,7 @@ async function main(): Promise<void> {
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
       mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
-      const rss = new RssWatch(mdm);
+      const rss = new ProcessWatch(mdm);
       const db = new Client({ connectionString: url.toString() });
       await db.connect();
       try {

@@ -218,16 +218,14 @@ export function scoringPlan(compiled: CompiledModel, decisive: readonly number[]
     const tf = compiled.termFrequencies[c];
     const maxTf = tf ? clampAdjustment(Math.log2(tf.uExact / tf.minimum)) : 0;
     mostFrequencyAdjustment[c] = maxTf;
-    let hi = 0;
     let lo = 0;
     const w = compiled.weights[c];
     for (let level = 1; level < w.length; level++) {
-      hi = Math.max(hi, w[level] + (adjustedByFrequency(compiled.specs[c], level) ? Math.max(0, maxTf) : 0));
       lo = Math.min(lo, w[level]);
       if (adjustedByFrequency(compiled.specs[c], level)) mostAdjusted[c] = Math.max(mostAdjusted[c], w[level]);
       else mostUnadjusted[c] = Math.max(mostUnadjusted[c], w[level]);
     }
-    most[c] = hi;
+    most[c] = Math.max(mostUnadjusted[c], mostAdjusted[c] + Math.max(0, maxTf));
     least[c] = lo;
   }
   // Widest range first: a comparison that is usually missing (identifiers, e-mail) takes its
@@ -295,8 +293,8 @@ export function boundsFor(a: MatchRecord, plan: ScoringPlan, scratch: ScoringScr
 /**
  * `matchWeight`, but -Infinity as soon as the pair provably cannot reach `floor` (then the
  * levels are incomplete) unless a decisive comparison agrees exactly. `bestAfter` is the plan's
- * or, tighter, `boundsFor(a, …)`. A pair that is scored in
- * full gets exactly `matchWeight`'s value: the parts are added up in model order.
+ * or, tighter, `boundsFor(a, …)`. A pair that is scored in full gets exactly `matchWeight`'s
+ * value: the parts are added up in model order.
  */
 export function matchWeightFrom(a: MatchRecord, b: MatchRecord, plan: ScoringPlan, floor: number, scratch: ScoringScratch, bestAfter: Float64Array = plan.bestAfter): number {
   const { compiled, order, decisiveCount } = plan;
