@@ -6,6 +6,7 @@ export { crc64Avro, fingerprintHex } from './fingerprint/crc64-avro';
 export { parsingCanonicalForm } from './fingerprint/canonical-form';
 export { type SchemaVersion } from './schema/schema-files';
 export { checkContract, checkCandidate, type CompatibilityProblem } from './compat/compatibility';
+export { flatString } from './strings/flat-string';
 export { deterministicEventId } from './event-id/deterministic-event-id';
 export { TOPICS, ALL_TOPICS, RETENTION, topicName, deadLetterTopic, sourceRecordKey, type TopicSpec, type TopicKey } from './topics';
 export * from './generated/contracts';

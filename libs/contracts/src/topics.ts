@@ -6,6 +6,7 @@
 // so Kafka keeps them in order on one partition, and a tombstone (null value) on that key
 // erases the data held under it once the topic compacts. Envelope-derived keys are built
 // with the helpers below so that producers and erasure agree byte for byte.
+import { flatString } from './strings/flat-string';
 
 export interface TopicSpec {
   name: string;
@@ -160,7 +161,7 @@ export function deadLetterTopic(consumerGroup: string): TopicSpec {
   };
 }
 
-/** The key of everything about one source record. */
+/** The key of everything about one source record (one flat string: services hold millions of them). */
 export function sourceRecordKey(envelope: { sourceSystem: string; sourceRecordId: string }): string {
-  return `${envelope.sourceSystem}/${envelope.sourceRecordId}`;
+  return flatString(`${envelope.sourceSystem}/${envelope.sourceRecordId}`);
 }

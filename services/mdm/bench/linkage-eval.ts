@@ -15,13 +15,15 @@
 // model mdm ships with (services/mdm/config/match-model.json) is made this way, from a
 // synthetic city other than the demo's (see docs/mdm.md). `--model <file>` uses a model made
 // before instead of training (for timing runs: training a large city takes minutes).
+// `--heap-snapshot <file>` (with --library-only) writes a V8 heap snapshot once every record is
+// resolved: what the resolver holds, object by object (open it in Chrome's DevTools).
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { TOPICS, type PersonDetails } from '@hub/contracts';
+import { sourceRecordKey, TOPICS, type PersonDetails } from '@hub/contracts';
 import { consumerGroupProgress, createLogger, openDatabase, PlatformTables1764133200000, platformProducerConfig } from '@hub/platform';
 import { loadTables, readRecordTruth } from '@hub/synthetic';
 import { ServiceProcess, withIsolatedRun } from '@hub/testkit';
@@ -38,7 +40,7 @@ import { diagnose } from './linkage/diagnosis';
 import { score, type GraphPair } from './linkage/scoring';
 
 const args = process.argv.slice(2);
-const valued = new Set(['format', 'shuffles', 'seed', 'mapping', 'truth', 'save-model', 'model']);
+const valued = new Set(['format', 'shuffles', 'seed', 'mapping', 'truth', 'save-model', 'model', 'heap-snapshot']);
 const option = (name: string) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : undefined);
 const positional = args.filter((arg, i) => !arg.startsWith('--') && !(args[i - 1]?.startsWith('--') && valued.has(args[i - 1]!.slice(2))));
 const mapping = option('mapping');
@@ -47,7 +49,7 @@ const format = option('format') ?? (mapping ? 'csv' : undefined);
 const shuffles = Number(option('shuffles') ?? 1);
 const seed = Number(option('seed') ?? 1);
 const keep = args.includes('--keep') || args.includes('--prepare-only');
-const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S] [--library-only] [--save-model <file>] [--model <file>]\n'
+const usage = 'usage: npm run linkage:eval -- --format <febrl|fake1000|synthetic> <file or folder> [<second file>] [--shuffles N] [--seed S] [--library-only [--heap-snapshot <file>]] [--save-model <file>] [--model <file>]\n'
   + '       npm run linkage:eval -- --mapping <feed mapping.yaml> --truth <column> <file.csv> [<second file>] [--shuffles N] [--seed S]\n';
 if (!format || !['febrl', 'fake1000', 'synthetic', 'csv'].includes(format) || positional.length < 1 || positional.length > 2 || (format === 'csv' && (!mapping || !truthColumn))
   || (format === 'synthetic' && positional.length !== 1) || !Number.isInteger(shuffles) || shuffles < 1) {
@@ -290,7 +292,7 @@ function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnT
       }
       for (const record of mapped.outcome === 'accepted' ? mapped.records : []) {
         if (record.type !== 'person') continue;
-        const key = `${feed.sourceSystem}/${record.sourceRecordId}`;
+        const key = sourceRecordKey({ sourceSystem: feed.sourceSystem, sourceRecordId: record.sourceRecordId });
         seen.add(key);
         if (resolver.record(key)) resolver.withdraw(key);
         candidatesInTenth += resolver.add(toMatchRecord(key, feed.sourceSystem, record.person as PersonDetails, { names })).candidates;
@@ -314,6 +316,8 @@ function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnT
   }
   // what the resolver holds: the heap it added, both ends measured after a full collection
   const resolverHeapMiB = Math.round((heapAfterCollection() - heapBefore) / 2 ** 20);
+  const snapshotFile = option('heap-snapshot');
+  if (snapshotFile) writeHeapSnapshot(snapshotFile);
   const masterOf = new Map<string, string>();
   for (const master of resolver.snapshot()) for (const key of master.records) masterOf.set(key, master.masterId);
   const scored = score(masterOf, prepared.truth, [], linkage, format === 'synthetic');

@@ -1,4 +1,4 @@
-import { contractRegistry, type PersonDetails } from '@hub/contracts';
+import { contractRegistry, flatString, type PersonDetails } from '@hub/contracts';
 import type { types } from 'avsc';
 import type { MemberRecord } from '../golden-record/domain';
 import type { MdmPolicy } from '../policy/mdm-policy';
@@ -73,7 +73,8 @@ export class HeldRecords {
     const { sourceSystem, sourceRecordId } = member.source;
     const keyIsSource = !sourceSystem.includes('/') && key === `${sourceSystem}/${sourceRecordId}` && Number.isSafeInteger(member.occurredAt) && member.occurredAt >= 0;
     const header = keyIsSource ? String(member.occurredAt) : JSON.stringify([sourceSystem, sourceRecordId, member.occurredAt]);
-    this.byKey.set(key, `${header}\n${details}`);
+    // one flat string, not the three or four parts it is joined from: millions are held
+    this.byKey.set(key, flatString(`${header}\n${details}`));
   }
 
   delete(key: string): boolean {

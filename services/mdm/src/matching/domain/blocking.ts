@@ -11,6 +11,7 @@
  * Once oversized, a block stays oversized (also after removals), so lookups never cost more
  * than keys x maxBlockSize, however large the index grows.
  */
+import { flatString } from '@hub/contracts';
 import { MatchRecord } from './match-record';
 
 export interface BlockingOptions {
@@ -154,7 +155,7 @@ export class CandidateIndex {
       if (members >= this.options.maxBlockSize) {
         this.blocks.set(key, OVERSIZED);
         this.oversized++;
-      } else if (block === undefined) this.blocks.set(key, seq);
+      } else if (block === undefined) this.blocks.set(flatString(key), seq); // held for good: one object, not the parts it was joined from
       else if (typeof block === 'number') this.blocks.set(key, [block, seq]);
       else block.push(seq);
     }

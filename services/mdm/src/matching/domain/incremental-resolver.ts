@@ -140,6 +140,56 @@ function valuesConflict(
   return true;
 }
 
+/**
+ * Where the resolver keeps its edges' weights: one growing array of doubles, an edge holding
+ * only its slot. A double in an object's field is a separate heap object in V8 (a boxed
+ * number), so an edge with its weight and probability as fields was three objects; at a
+ * city's scale there are millions of edges, and each object is work for every full garbage
+ * collection (docs/benchmarks.md, "Fewer objects per record, again"). Slots are never reused:
+ * an edge dropped from the graph (a withdrawal, a correction, a rescore) may still be held by a
+ * caller, and must keep its weight; what that costs is 8 bytes per edge ever scored.
+ */
+class EdgeWeights {
+  private values = new Float64Array(1024);
+  private used = 0;
+
+  add(weight: number): number {
+    if (this.used === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.used] = weight;
+    return this.used++;
+  }
+
+  get(slot: number): number {
+    return this.values[slot]!;
+  }
+}
+
+/** A scored edge as the resolver stores it: one object, its weight in `EdgeWeights`. */
+class StoredEdge implements MatchEdge {
+  constructor(
+    readonly a: string,
+    readonly b: string,
+    readonly kind: EdgeKind,
+    readonly reason: MatchEdge['reason'],
+    readonly modelVersion: string,
+    private readonly weights: EdgeWeights,
+    private readonly slot: number,
+  ) {}
+
+  get weight(): number {
+    return this.weights.get(this.slot);
+  }
+
+  /** Derived, never stored: the same function of the weight that decided the edge (1 for a must-link's infinite weight). */
+  get probability(): number {
+    return probabilityFromWeight(this.weights.get(this.slot));
+  }
+}
+
 /** The record at the other end of an edge of `recordId`. */
 const otherEnd = (e: MatchEdge, recordId: string): string => (e.a === recordId ? e.b : e.a);
 
@@ -183,6 +233,7 @@ export class IncrementalResolver {
   private readonly mustLinks = new Map<string, Set<string>>();
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly reviews = new Map<string, ReviewItem>();
+  private readonly edgeWeights = new EdgeWeights();
 
   constructor(model: MatchModel, options: Partial<ResolverOptions> = {}) {
     this.options = { ...DEFAULT_RESOLVER_OPTIONS, ...options };
@@ -468,7 +519,7 @@ export class IncrementalResolver {
       const probability = probabilityFromWeight(weight);
       const decision = decideFromLevels(probability, this.scratch.levels, this.layout, this.options.policy);
       if (decision.outcome === 'new') continue;
-      out.push({ a: record.id, b: c.id, kind: decision.outcome, reason: decision.reason, weight, probability, modelVersion: this.model.version });
+      out.push(new StoredEdge(record.id, c.id, decision.outcome, decision.reason, this.model.version, this.edgeWeights, this.edgeWeights.add(weight)));
     }
     // Reviewers' must-links hold whatever the blocking found.
     for (const other of must ?? []) if (this.arrival.has(other)) out.push(this.mustLinkEdge(record.id, other));
@@ -476,7 +527,7 @@ export class IncrementalResolver {
   }
 
   private mustLinkEdge(a: string, b: string): MatchEdge {
-    return { a, b, kind: 'must-link', reason: 'review-decision', weight: Number.POSITIVE_INFINITY, probability: 1, modelVersion: this.model.version };
+    return new StoredEdge(a, b, 'must-link', 'review-decision', this.model.version, this.edgeWeights, this.edgeWeights.add(Number.POSITIVE_INFINITY));
   }
 
   private storeEdge(e: MatchEdge): void {
