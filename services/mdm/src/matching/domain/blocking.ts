@@ -11,7 +11,7 @@
  * Once oversized, a block stays oversized (also after removals), so lookups never cost more
  * than keys x maxBlockSize, however large the index grows.
  */
-import { flatString } from '@hub/contracts';
+import { ABSENT, BlockTable, OVERSIZED } from './block-table';
 import { MatchRecord } from './match-record';
 
 export interface BlockingOptions {
@@ -73,16 +73,6 @@ export function personBlockingKeys(r: MatchRecord): string[] {
   return blockingKeys(r).filter((k) => PERSON_KEY_RULES.has(k.slice(0, k.indexOf(':'))));
 }
 
-/**
- * A block's members by entry number, in arrival order. Most keys (a postcode with an initial,
- * an e-mail) name one record, so a block of one is the number itself, with no array. Numbers,
- * not objects: at a city's scale the blocks hold tens of millions of members, and a list of
- * small integers is one allocation the garbage collector need not follow. OVERSIZED marks a
- * block past the cap.
- */
-const OVERSIZED = -1;
-type Block = number | number[];
-
 /** Shared-key counts are stored below this; the sort key puts more shared keys first. */
 const SHARED_CEILING = 0x10000;
 const SEQ_SPAN = 2 ** 32;
@@ -97,11 +87,13 @@ export interface CandidateIndexStats {
  * An in-memory index of records by blocking key (the service rebuilds it from its log in
  * PostgreSQL). Each record added gets the next entry number (`seq`, its arrival order: between
  * candidates with equal evidence the oldest ranks first); a record's keys are not kept but
- * computed again on removal (rare: a withdrawal or correction), which spares every record a
- * copy of strings the blocks hold. Per-entry state lives in arrays indexed by entry number.
+ * computed again on removal (rare: a withdrawal or correction). Blocks are integers in typed
+ * arrays, found by a hash of their key (block-table.ts), and per-entry state lives in arrays
+ * indexed by entry number, so the index adds few heap objects per record: the record's own.
  */
 export class CandidateIndex {
-  private readonly blocks = new Map<string, Block>();
+  /** Each key's block of entry numbers (block-table.ts: no heap object per block). */
+  private readonly blocks = new BlockTable();
   /** Entry number of each indexed record id. */
   private readonly entries = new Map<string, number>();
   /**
@@ -148,17 +140,7 @@ export class CandidateIndex {
     if (seq >= this.countedIn.length) this.grow();
     this.entries.set(record.id, seq);
     this.records[seq] = record;
-    for (const key of keys) {
-      const block = this.blocks.get(key);
-      if (block === OVERSIZED) continue;
-      const members = block === undefined ? 0 : typeof block === 'number' ? 1 : block.length;
-      if (members >= this.options.maxBlockSize) {
-        this.blocks.set(key, OVERSIZED);
-        this.oversized++;
-      } else if (block === undefined) this.blocks.set(flatString(key), seq); // held for good: one object, not the parts it was joined from
-      else if (typeof block === 'number') this.blocks.set(key, [block, seq]);
-      else block.push(seq);
-    }
+    for (const key of keys) if (this.blocks.add(key, seq, this.options.maxBlockSize)) this.oversized++;
   }
 
   private grow(): void {
@@ -177,18 +159,7 @@ export class CandidateIndex {
     const record = this.records[seq] as MatchRecord;
     this.entries.delete(id);
     this.records[seq] = undefined;
-    for (const key of this.distinctKeys(record)) {
-      const block = this.blocks.get(key);
-      if (block === undefined || block === OVERSIZED) continue;
-      if (typeof block === 'number') {
-        if (block === seq) this.blocks.delete(key);
-        continue;
-      }
-      const at = block.indexOf(seq);
-      if (at >= 0) block.splice(at, 1);
-      if (block.length === 1) this.blocks.set(key, block[0]!);
-      else if (block.length === 0) this.blocks.delete(key);
-    }
+    for (const key of this.distinctKeys(record)) this.blocks.remove(key, seq);
     return true;
   }
 
@@ -210,13 +181,15 @@ export class CandidateIndex {
     const self = this.entries.get(record.id) ?? -2;
     const { countedIn, shared, touched } = this;
     touched.length = 0;
+    const { blocks } = this;
     for (const key of keys) {
-      const block = this.blocks.get(key);
-      if (block === undefined || block === OVERSIZED) continue;
-      const single = typeof block === 'number';
-      const members = single ? 1 : block.length;
-      for (let i = 0; i < members; i++) {
-        const seq = single ? block : block[i]!;
+      const block = blocks.get(key);
+      if (block === ABSENT || block === OVERSIZED) continue;
+      const single = block >= 0;
+      const from = single ? 0 : blocks.start(block);
+      const to = single ? 1 : from + blocks.length(block);
+      for (let i = from; i < to; i++) {
+        const seq = single ? block : blocks.members[i]!;
         if (seq === self) continue;
         if (countedIn[seq] !== lookup) {
           countedIn[seq] = lookup;

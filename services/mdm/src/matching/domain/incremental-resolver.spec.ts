@@ -35,6 +35,25 @@ describe(IncrementalResolver.name, () => {
     expect(sut.edgesOf('a2')[0]).toMatchObject({ a: 'a2', b: 'a1', kind: 'link', modelVersion: testModel().version });
   });
 
+  it('keeps each record\'s edges in the order they were scored, replaces a corrected record\'s and forgets a withdrawn one\'s', () => {
+    const { sut } = resolverWith([annaPostcode, annaPostcode2, annaPostcode3]);
+    const others = (id: string) => sut.edgesOf(id).map((e) => (e.a === id ? e.b : e.a));
+    expect(others('c1')).toEqual(['c2', 'c3']);
+    expect(others('c3')).toEqual(['c2', 'c1']);
+    // a correction of c2: its edges are scored again and take the old ones' places, not added twice
+    sut.add(rec('c2', { ...anna, postcode: 'L17 8XY', phone: '0151 496 0000', email: 'anna@x.com' }));
+    expect(others('c1')).toEqual(['c3', 'c2']);
+    expect(others('c2')).toEqual(['c3', 'c1']); // c3 shares the phone too: the most shared keys are scored first
+    sut.withdraw('c2');
+    expect(others('c1')).toEqual(['c3']);
+    expect(others('c3')).toEqual(['c1']);
+    expect(others('c2')).toEqual([]);
+    const edge = sut.edgesOf('c1')[0]!;
+    // what a caller sees and serialises is the plain edge, weight and probability included
+    expect(JSON.parse(JSON.stringify(edge))).toEqual({ a: edge.a, b: edge.b, kind: edge.kind, reason: edge.reason, weight: edge.weight, probability: edge.probability, modelVersion: edge.modelVersion });
+    expect(edge.probability).toBeGreaterThan(0.5);
+  });
+
   it('keeps records that only share a name apart', () => {
     const { sut } = resolverWith([annaDob, annaPostcode]);
     expect(sut.masterOf('a1')).not.toBe(sut.masterOf('c1'));

@@ -168,30 +168,59 @@ class EdgeWeights {
   }
 }
 
-/** A scored edge as the resolver stores it: one object, its weight in `EdgeWeights`. */
+/**
+ * A scored edge as the resolver stores it: one object, its weight in `EdgeWeights`, and its
+ * place in each end's list of edges (the next edge of `a`, the next edge of `b`): a list
+ * threaded through the edges themselves needs no array per record.
+ */
 class StoredEdge implements MatchEdge {
+  // private (#) fields: a caller given an edge sees, and serialises, only the MatchEdge
+  #weights: EdgeWeights;
+  #slot: number;
+  #nextAtA: StoredEdge | undefined = undefined;
+  #nextAtB: StoredEdge | undefined = undefined;
+
   constructor(
     readonly a: string,
     readonly b: string,
     readonly kind: EdgeKind,
     readonly reason: MatchEdge['reason'],
     readonly modelVersion: string,
-    private readonly weights: EdgeWeights,
-    private readonly slot: number,
-  ) {}
+    weights: EdgeWeights,
+    slot: number,
+  ) {
+    this.#weights = weights;
+    this.#slot = slot;
+  }
 
   get weight(): number {
-    return this.weights.get(this.slot);
+    return this.#weights.get(this.#slot);
   }
 
   /** Derived, never stored: the same function of the weight that decided the edge (1 for a must-link's infinite weight). */
   get probability(): number {
-    return probabilityFromWeight(this.weights.get(this.slot));
+    return probabilityFromWeight(this.#weights.get(this.#slot));
+  }
+
+  toJSON(): MatchEdge {
+    return { a: this.a, b: this.b, kind: this.kind, reason: this.reason, weight: this.weight, probability: this.probability, modelVersion: this.modelVersion };
+  }
+
+  /** The edge after `e` in `recordId`'s list. */
+  static nextAt(e: StoredEdge, recordId: string): StoredEdge | undefined {
+    return e.a === recordId ? e.#nextAtA : e.#nextAtB;
+  }
+
+  static setNextAt(e: StoredEdge, recordId: string, next: StoredEdge | undefined): void {
+    if (e.a === recordId) e.#nextAtA = next;
+    else e.#nextAtB = next;
   }
 }
 
 /** The record at the other end of an edge of `recordId`. */
 const otherEnd = (e: MatchEdge, recordId: string): string => (e.a === recordId ? e.b : e.a);
+
+const { nextAt, setNextAt } = StoredEdge;
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
@@ -225,11 +254,12 @@ export class IncrementalResolver {
   /** The records an alias had when it was merged away: decides which part revives it. */
   private readonly aliasRecords = new Map<string, readonly string[]>();
   /**
-   * Each record's scored edges, the edge object shared by both ends. A short list rather than a
-   * map by the other record: a record has a few edges, and on the 150,000-person city the maps
-   * added a fifth to the match graph's heap (381 MiB against 307 with lists).
+   * The first of each record's scored edges; the rest follow through the edges (`nextAt`), in
+   * the order they were stored. Each edge object is shared by both ends. A record has a few
+   * edges; a list threaded through them costs no object per record, where an array per record
+   * was two (the array and its backing store), millions at a city's scale.
    */
-  private readonly edges = new Map<string, MatchEdge[]>();
+  private readonly edgeHeads = new Map<string, StoredEdge>();
   private readonly mustLinks = new Map<string, Set<string>>();
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly reviews = new Map<string, ReviewItem>();
@@ -327,13 +357,13 @@ export class IncrementalResolver {
     if (!this.arrival.has(recordId)) return [];
     this.index.remove(recordId);
     this.arrival.delete(recordId);
-    for (const e of this.edges.get(recordId) ?? []) {
+    for (const e of this.edgesAt(recordId)) {
       const other = otherEnd(e, recordId);
       this.dropEdge(other, recordId);
       this.reviews.delete(pairKey(recordId, other));
     }
     // every review item is a scored edge of its pair, so the loop above has removed this record's
-    this.edges.delete(recordId);
+    this.edgeHeads.delete(recordId);
     const masterId = this.masterOfRecord.get(recordId);
     this.masterOfRecord.delete(recordId);
     if (masterId === undefined) return [];
@@ -393,10 +423,16 @@ export class IncrementalResolver {
     this.layout = decisionLayout(this.compiled, this.options.policy);
     this.plan = scoringPlan(this.compiled, this.layout.trustedIdentifiers);
     this.scratch = scoringScratch(this.compiled);
-    for (const [recordId, list] of this.edges) {
-      const kept = list.filter((e) => e.kind === 'must-link');
-      if (kept.length === 0) this.edges.delete(recordId);
-      else this.edges.set(recordId, kept);
+    // Each record's list keeps its must-links, in order. Relinking one record's list changes
+    // only the edges' pointers for that end, so the lists can be redone one by one.
+    for (const recordId of [...this.edgeHeads.keys()]) {
+      const kept = this.edgesAt(recordId).filter((e) => e.kind === 'must-link');
+      if (kept.length === 0) {
+        this.edgeHeads.delete(recordId);
+        continue;
+      }
+      this.edgeHeads.set(recordId, kept[0]!);
+      kept.forEach((e, i) => setNextAt(e, recordId, kept[i + 1]));
     }
     this.reviews.clear();
     const inArrivalOrder = this.byArrival([...this.arrival.keys()]);
@@ -412,7 +448,7 @@ export class IncrementalResolver {
     // Merges: link edges across masters, strongest first, under the same guards as a new record.
     const crossing: MatchEdge[] = [];
     for (const recordId of inArrivalOrder) {
-      for (const e of this.edges.get(recordId) ?? []) if (e.kind === 'link' && recordId < otherEnd(e, recordId)) crossing.push(e);
+      for (const e of this.edgesAt(recordId)) if (e.kind === 'link' && recordId < otherEnd(e, recordId)) crossing.push(e);
     }
     crossing.sort((x, y) => y.weight - x.weight || (pairKey(x.a, x.b) < pairKey(y.a, y.b) ? -1 : 1));
     for (const e of crossing) {
@@ -424,7 +460,7 @@ export class IncrementalResolver {
       events.push(this.merge([ma, mb], 'MODEL_PROMOTED', e.weight));
     }
     for (const recordId of inArrivalOrder) {
-      for (const e of this.edges.get(recordId) ?? []) {
+      for (const e of this.edgesAt(recordId)) {
         const other = otherEnd(e, recordId);
         if (e.kind === 'review' && recordId < other && this.masterOfRecord.get(recordId) !== this.masterOfRecord.get(other)) {
           const later = (this.arrival.get(recordId) ?? 0) > (this.arrival.get(other) ?? 0) ? recordId : other;
@@ -496,7 +532,7 @@ export class IncrementalResolver {
   }
 
   edgesOf(recordId: string): MatchEdge[] {
-    return [...(this.edges.get(recordId) ?? [])];
+    return this.edgesAt(recordId);
   }
 
   candidateIndexStats(): ReturnType<CandidateIndex['stats']> {
@@ -505,8 +541,8 @@ export class IncrementalResolver {
 
   // ---------------------------------------------------------------------------------------
 
-  private scoreCandidates(record: MatchRecord, candidates: readonly MatchRecord[]): MatchEdge[] {
-    const out: MatchEdge[] = [];
+  private scoreCandidates(record: MatchRecord, candidates: readonly MatchRecord[]): StoredEdge[] {
+    const out: StoredEdge[] = [];
     const cannot = this.cannotLinks.get(record.id);
     const must = this.mustLinks.get(record.id);
     // the most each remaining comparison could add to this record's pairs: what it lacks adds nothing
@@ -526,34 +562,47 @@ export class IncrementalResolver {
     return out;
   }
 
-  private mustLinkEdge(a: string, b: string): MatchEdge {
+  private mustLinkEdge(a: string, b: string): StoredEdge {
     return new StoredEdge(a, b, 'must-link', 'review-decision', this.model.version, this.edgeWeights, this.edgeWeights.add(Number.POSITIVE_INFINITY));
   }
 
-  private storeEdge(e: MatchEdge): void {
+  private storeEdge(e: StoredEdge): void {
     this.putEdge(e.a, e.b, e);
     this.putEdge(e.b, e.a, e);
   }
 
-  /** Adds the edge to `recordId`'s list, in place of an earlier edge to the same other record. */
-  private putEdge(recordId: string, other: string, e: MatchEdge): void {
-    const list = this.edges.get(recordId);
-    if (!list) {
-      this.edges.set(recordId, [e]);
+  /** The record's edges, in the order they were stored. */
+  private edgesAt(recordId: string): StoredEdge[] {
+    const out: StoredEdge[] = [];
+    for (let e = this.edgeHeads.get(recordId); e !== undefined; e = nextAt(e, recordId)) out.push(e);
+    return out;
+  }
+
+  /** Adds the edge to the end of `recordId`'s list, or in the place of an earlier edge to the same other record. */
+  private putEdge(recordId: string, other: string, e: StoredEdge): void {
+    let previous: StoredEdge | undefined;
+    for (let at = this.edgeHeads.get(recordId); at !== undefined; previous = at, at = nextAt(at, recordId)) {
+      if (otherEnd(at, recordId) !== other) continue;
+      setNextAt(e, recordId, nextAt(at, recordId));
+      if (previous) setNextAt(previous, recordId, e);
+      else this.edgeHeads.set(recordId, e);
       return;
     }
-    const at = list.findIndex((x) => otherEnd(x, recordId) === other);
-    if (at >= 0) list[at] = e;
-    else list.push(e);
+    setNextAt(e, recordId, undefined);
+    if (previous) setNextAt(previous, recordId, e);
+    else this.edgeHeads.set(recordId, e);
   }
 
   private dropEdge(recordId: string, other: string): void {
-    const list = this.edges.get(recordId);
-    if (!list) return;
-    const at = list.findIndex((x) => otherEnd(x, recordId) === other);
-    if (at < 0) return;
-    if (list.length === 1) this.edges.delete(recordId);
-    else list.splice(at, 1);
+    let previous: StoredEdge | undefined;
+    for (let at = this.edgeHeads.get(recordId); at !== undefined; previous = at, at = nextAt(at, recordId)) {
+      if (otherEnd(at, recordId) !== other) continue;
+      const next = nextAt(at, recordId);
+      if (previous) setNextAt(previous, recordId, next);
+      else if (next) this.edgeHeads.set(recordId, next);
+      else this.edgeHeads.delete(recordId);
+      return;
+    }
   }
 
   /** Best link edge into each master the record may join: must-links first, then weight, then age. */
@@ -585,7 +634,7 @@ export class IncrementalResolver {
     const members = this.masters.get(masterId)?.members ?? new Set<string>();
     const otherSet = new Set(others);
     for (const r of members) {
-      for (const e of this.edges.get(r) ?? []) {
+      for (const e of this.edgesAt(r)) {
         const m = this.masterOfRecord.get(otherEnd(e, r));
         if (m !== undefined && otherSet.has(m)) return true;
       }
@@ -698,7 +747,7 @@ export class IncrementalResolver {
     const partsOf = new Map<string, string[]>(records.map((r) => [r, [r]]));
     const internal: MatchEdge[] = [];
     for (const r of records) {
-      for (const e of this.edges.get(r) ?? []) {
+      for (const e of this.edgesAt(r)) {
         const other = otherEnd(e, r);
         if (e.kind !== 'review' && members.has(other) && r < other) internal.push(e);
       }
