@@ -287,7 +287,7 @@ function libraryOnly(dataset: string, shuffle: number, prepared: Awaited<ReturnT
     for (const row of delivery.rows) {
       const mapped = feed.mapRow(row);
       if (mapped.outcome === 'withdrawn') {
-        const key = `${feed.sourceSystem}/${mapped.sourceRecordId}`;
+        const key = sourceRecordKey({ sourceSystem: feed.sourceSystem, sourceRecordId: mapped.sourceRecordId });
         if (resolver.record(key)) resolver.withdraw(key);
       }
       for (const record of mapped.outcome === 'accepted' ? mapped.records : []) {

@@ -115,7 +115,7 @@ export class BlockTable {
       this.members[this.listStart[list]!] = value;
       this.members[this.listStart[list]! + 1] = seq;
       this.listLength[list] = 2;
-      this.values[slot] = -2 - list;
+      this.values[slot] = listOf(list); // the mapping is its own inverse
       return false;
     }
     const list = listOf(value);
@@ -218,7 +218,7 @@ export class BlockTable {
   }
 
   private freeList(list: number): void {
-    (this.freeRegions[this.listSizeClass[list]!] ??= []).push(this.listStart[list]!);
+    this.releaseRegion(this.listStart[list]!, this.listSizeClass[list]!);
     this.freeLists.push(list);
   }
 
@@ -227,9 +227,14 @@ export class BlockTable {
     const length = this.listLength[list]!;
     const to = this.region(sizeClass);
     this.members.copyWithin(to, from, from + length);
-    (this.freeRegions[this.listSizeClass[list]!] ??= []).push(from);
+    this.releaseRegion(from, this.listSizeClass[list]!);
     this.listStart[list] = to;
     this.listSizeClass[list] = sizeClass;
+  }
+
+  /** Gives a region back for the next list of its size class. */
+  private releaseRegion(start: number, sizeClass: number): void {
+    (this.freeRegions[sizeClass] ??= []).push(start);
   }
 
   /** The start of a free region of 2^sizeClass members. */
