@@ -1,10 +1,11 @@
 // Where a process's CPU time went, from a V8 CPU profile (`node --cpu-prof`, as
 // `npm run bench:mdm -- --cpu-prof` writes for the mdm process):
 //
-//   node scripts/run-ts.mjs services/mdm/bench/cpu-profile-summary.ts <file.cpuprofile> [--top 40]
+//   node scripts/run-ts.mjs services/mdm/bench/cpu-profile-summary.ts <file.cpuprofile> [--top 40] [--from S] [--to S]
 //
 // Prints self time by area (the package or source folder of the function) and the functions
-// with the most self time, as shares of the sampled time.
+// with the most self time, as shares of the sampled time. --from and --to keep only the samples
+// taken that many seconds after the profile started (the late part of a long drain, say).
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -57,14 +58,39 @@ function areaOf(node: ProfileNode): string {
   return AREAS.find(([pattern]) => pattern.test(url))?.[1] ?? 'other';
 }
 
+/** Keeps the samples taken between fromMicros and toMicros after the profile's start, in place. */
+function keepWindow(profile: Profile, fromMicros: number, toMicros: number): void {
+  if (fromMicros <= 0 && toMicros === Infinity) return;
+  const samples: number[] = [];
+  const timeDeltas: number[] = [0];
+  let at = 0;
+  let first: number | undefined;
+  let last = 0;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < fromMicros || at > toMicros) return;
+    first ??= at;
+    // each sample's time is the delta that follows it (as main() reads it)
+    samples.push(id);
+    timeDeltas.push(profile.timeDeltas[i + 1] ?? 0);
+    last = at;
+  });
+  profile.samples = samples;
+  profile.timeDeltas = timeDeltas;
+  profile.endTime = profile.startTime + last;
+  profile.startTime += first ?? 0;
+}
+
 function main(): void {
   const [file, ...rest] = process.argv.slice(2);
   if (!file) {
     process.stderr.write('usage: cpu-profile-summary.ts <file.cpuprofile> [--top N]\n');
     process.exit(2);
   }
-  const top = rest.includes('--top') ? Number(rest[rest.indexOf('--top') + 1]) : 40;
+  const numberAfter = (name: string, otherwise: number) => (rest.includes(name) ? Number(rest[rest.indexOf(name) + 1]) : otherwise);
+  const top = numberAfter('--top', 40);
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  keepWindow(profile, numberAfter('--from', 0) * 1e6, numberAfter('--to', Infinity) * 1e6);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i + 1] ?? 0)));

@@ -25,9 +25,11 @@
 // --cpu-prof itself is not allowed in NODE_OPTIONS) of the mdm process to .data/bench/mdm-prof
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
 // --max-old-space-size (large loads need more than V8's default); --mdm-node-options "…" adds
-// options of the mdm process alone (collector settings, say).
+// options of the mdm process alone (collector settings, say). --gc-trace <file> writes mdm's
+// output, with V8's line for each major collection (its reason and pause) and a sample of the
+// heap's spaces every 10 s (gc-trace-preload.cjs), to <file> when the run ends.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CONTRACT_EXAMPLES, decode, deterministicEventId, encode, type PersonDetailsInput, sourceRecordKey, TOPICS } from '@hub/contracts';
@@ -56,6 +58,7 @@ const RESTART = args.includes('--restart');
 const MDM_HEAP = option('--mdm-heap');
 /** V8 or Node options for the mdm process alone (quoted, space-separated), to try collector settings. */
 const MDM_NODE_OPTIONS = option('--mdm-node-options');
+const GC_TRACE = option('--gc-trace');
 const root = join(__dirname, '..', '..', '..');
 const benchDir = join(root, '.data', 'bench');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -431,7 +434,7 @@ async function main(): Promise<void> {
       const total = await messagesOn(kafka, `${prefix}${TOPICS.personObserved.name}`);
       if (preloaded) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'preload', ...preloaded, observationsOnTopic: total })}\n`);
 
-      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : ''].join(' ').trim();
+      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : '', GC_TRACE ? `--require ${join(__dirname, 'gc-trace-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
       mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
       const rss = new ProcessWatch(mdm);
@@ -459,6 +462,7 @@ async function main(): Promise<void> {
     } finally {
       const code = await mdm?.stop();
       if (code) say(`mdm exited with ${code}:\n${mdm!.log.slice(-3000)}`);
+      if (GC_TRACE && mdm) writeFileSync(GC_TRACE, mdm.log);
     }
   });
 }
