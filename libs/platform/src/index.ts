@@ -12,6 +12,7 @@ export * from './logging/logger';
 export * from './metrics/metrics';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox-writer';
+export * from './outbox/relay-thread';
 export * from './outbox/shard';
 export * from './telemetry/tracing';
 export * from './kafka/dead-letter';

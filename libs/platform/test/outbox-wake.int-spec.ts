@@ -2,6 +2,7 @@ import { createTestDatabase, testKafkaBrokers, testTopicPrefix } from '@hub/test
 import type { Kafka, Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { OutboxRelay, PlatformTables1764133200000, appendToOutbox, createKafka, createLogger, ensureTopics, openDatabase, platformProducerConfig } from '../src';
+import { readValues } from './helpers/read-topic';
 import { until } from './helpers/until';
 
 const logger = createLogger('outbox-wake-test', 'silent');
@@ -59,19 +60,7 @@ describe(`${OutboxRelay.name} woken by a commit`, () => {
     await dataSource.transaction((manager) => appendToOutbox(manager, [event('k1', 'e3')]));
     await until(async () => ((await count(dataSource)) === 0 ? true : undefined), 30000);
 
-    const consumer = kafka.consumer({ groupId: `${topic}.reader` });
-    const seen: string[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          seen.push(String(message.value));
-          if (seen.length >= 3) resolve();
-        },
-      });
-    });
-    await consumer.disconnect();
+    const seen = await readValues(kafka, topic, 3);
     expect(seen.sort()).toEqual(['e1', 'e2', 'e3']);
   });
 

@@ -4,7 +4,8 @@
 //
 // Throughput: a preloaded person-observed topic is drained by one mdm process; observations/s
 // at 10%, 50% and 100% of the load, the service's peak RSS, how long its outbox relay took
-// to publish the last master events, and per phase (and on each progress line) the cores mdm
+// to publish the last master events, the candidates blocking offered each observation on average,
+// and per phase (and on each progress line) the cores mdm
 // used (all its threads: V8's collector marks on helper threads) and the share of the time its
 // main thread spent in garbage-collection pauses, by kind. The preload, through ingest:
 //   --rows N              N persons of the bench-people feed, one record each (default 200,000
@@ -193,6 +194,8 @@ class ProcessWatch {
   last = 0;
   cpuSeconds = 0;
   gcSeconds: Record<string, number> = {};
+  /** Candidates offered to new observations so far, and how many observations (mdm_candidates_per_observation). */
+  candidates = { sum: 0, count: 0 };
   constructor(private readonly mdm: ServiceProcess) {}
   async sample(): Promise<number> {
     // a busy service may not answer in time: a missed sample, not a failed run
@@ -203,16 +206,21 @@ class ProcessWatch {
     const cpu = Number(text.match(/process_cpu_seconds_total(?:\{[^}]*\})? ([\d.e+-]+)/)?.[1] ?? NaN);
     if (Number.isFinite(cpu)) this.cpuSeconds = cpu;
     for (const [, kind, seconds] of text.matchAll(/nodejs_gc_duration_seconds_sum\{[^}]*kind="(\w+)"[^}]*\} ([\d.e+-]+)/g)) this.gcSeconds[kind!] = Number(seconds);
+    const sum = Number(text.match(/^mdm_candidates_per_observation_sum(?:\{[^}]*\})? ([\d.e+-]+)$/m)?.[1] ?? NaN);
+    const count = Number(text.match(/^mdm_candidates_per_observation_count(?:\{[^}]*\})? ([\d.e+-]+)$/m)?.[1] ?? NaN);
+    if (Number.isFinite(sum) && Number.isFinite(count)) this.candidates = { sum, count };
     return rss;
   }
   /** What the process used since `from` (an earlier `usage()`), over `wallSeconds`: cores busy, and the main thread's GC pauses as a share of the time. */
-  since(from: Usage, wallSeconds: number): { cores: number; gcPauseShare: Record<string, number> } {
+  since(from: Usage, wallSeconds: number): { cores: number; gcPauseShare: Record<string, number>; candidatesPerObservation: number | null } {
     const gcPauseShare: Record<string, number> = {};
     for (const [kind, seconds] of Object.entries(this.gcSeconds)) gcPauseShare[kind] = Number(((seconds - (from.gcSeconds[kind] ?? 0)) / wallSeconds).toFixed(3));
-    return { cores: Number(((this.cpuSeconds - from.cpuSeconds) / wallSeconds).toFixed(2)), gcPauseShare };
+    const observed = this.candidates.count - from.candidates.count;
+    const candidatesPerObservation = observed > 0 ? Number(((this.candidates.sum - from.candidates.sum) / observed).toFixed(1)) : null;
+    return { cores: Number(((this.cpuSeconds - from.cpuSeconds) / wallSeconds).toFixed(2)), gcPauseShare, candidatesPerObservation };
   }
   usage(): Usage {
-    return { at: Date.now(), cpuSeconds: this.cpuSeconds, gcSeconds: { ...this.gcSeconds } };
+    return { at: Date.now(), cpuSeconds: this.cpuSeconds, gcSeconds: { ...this.gcSeconds }, candidates: { ...this.candidates } };
   }
 }
 
@@ -220,6 +228,7 @@ interface Usage {
   at: number;
   cpuSeconds: number;
   gcSeconds: Record<string, number>;
+  candidates: { sum: number; count: number };
 }
 
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
@@ -261,7 +270,7 @@ async function drain(db: Client, mdm: ServiceProcess, rss: ProcessWatch, onTopic
     if (n >= total) break;
     if (polls % 20 === 0) {
       const since = rss.since(lineStart, (Date.now() - lineStart.at) / 1000);
-      say(`drain: ${n.toLocaleString()} / ${total.toLocaleString()} (${Math.round((Date.now() - started) / 1000)} s, rss ${mib(rss.last)} MiB, ${Math.round((n - lineFrom) / ((Date.now() - lineStart.at) / 1000))}/s, mdm ${since.cores} cores, gc pauses ${JSON.stringify(since.gcPauseShare)})`);
+      say(`drain: ${n.toLocaleString()} / ${total.toLocaleString()} (${Math.round((Date.now() - started) / 1000)} s, rss ${mib(rss.last)} MiB, ${Math.round((n - lineFrom) / ((Date.now() - lineStart.at) / 1000))}/s, mdm ${since.cores} cores, ${since.candidatesPerObservation ?? '-'} candidates per observation, gc pauses ${JSON.stringify(since.gcPauseShare)})`);
       lineStart = rss.usage();
       lineFrom = n;
     }
@@ -286,6 +295,7 @@ async function drain(db: Client, mdm: ServiceProcess, rss: ProcessWatch, onTopic
     overallPerSecond: Math.round(total / marks[1]!),
     rssMiBAt10pct: mib(rssAt[0.1]!), rssMiBAt50pct: mib(rssAt[0.5]!), rssMiBAt100pct: mib(rssAt[1]!), peakRssMiB: mib(rss.peak),
     mdmCoresTo10pct: usageIn[0.1]?.cores, mdmCores10to50pct: usageIn[0.5]?.cores, mdmCores50to100pct: usageIn[1]?.cores,
+    candidatesPerObservationTo10pct: usageIn[0.1]?.candidatesPerObservation, candidatesPerObservation10to50pct: usageIn[0.5]?.candidatesPerObservation, candidatesPerObservation50to100pct: usageIn[1]?.candidatesPerObservation,
     gcPauseShareTo10pct: usageIn[0.1]?.gcPauseShare, gcPauseShare10to50pct: usageIn[0.5]?.gcPauseShare, gcPauseShare50to100pct: usageIn[1]?.gcPauseShare,
     relayTailSeconds: (Date.now() - drained) / 1000, ...batchSummary({ batches: 0, seconds: 0, messages: 0 }, batches),
     loadAverageBefore: loadBefore, loadAverageAfter: loadAfter,

@@ -22,7 +22,7 @@ void runService({
   configSchema: mdmConfigSchema,
   migrations: [MdmTables1764150000000, MdmLogEntries1764160000000, OutboxParkedTable1764150000000],
   topics: ALL_TOPICS.filter((topic) => topic.name === 'hub.ingest.person-observed.v1' || topic.name === 'hub.mdm.master-persons.v1'),
-  relay: true,
+  relay: 'thread',
   // Every partition's batch at once: the resolution service groups them into one transaction.
   // A fetch brings at most 256 KiB a partition (about 600 observations), not kafkajs's 1 MiB:
   // a transaction takes 2,000 at most, and what waits decoded for its turn lives long enough

@@ -18,6 +18,7 @@ import { ensureTopics, type TopicSpec } from '../kafka/topic-admin';
 import { createLogger } from '../logging/logger';
 import { PlatformMetrics } from '../metrics/metrics';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { RelayThread } from '../outbox/relay-thread';
 import { startTracing, stopTracing } from '../telemetry/tracing';
 import { KafkaBatchTransport } from './kafka-batch.transport';
 import { PlatformModule } from './platform.module';
@@ -48,8 +49,12 @@ export interface ServiceDefinition<S extends z.ZodObject> {
    * how many bytes a fetch may bring per partition (default 1 MiB).
    */
   consumer?: { partitionsConsumedConcurrently?: number; maxBytesPerPartition?: number };
-  /** Starts an outbox relay in this process. */
-  relay?: boolean;
+  /**
+   * Starts an outbox relay in this process: `true` on the main thread, `'thread'` on a worker
+   * thread of its own (relay-thread.ts: for a service that publishes as fast as it consumes and
+   * holds a large heap; a build run from TypeScript source falls back to the main thread).
+   */
+  relay?: boolean | 'thread';
   redis?: boolean;
   appModule: (runtime: ServiceRuntime<z.infer<S> & ServiceConfig>) => Type | DynamicModule;
   /** Largest HTTP request body accepted (413 beyond it). */
@@ -102,8 +107,9 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
   });
 
   let dataSource: DataSource | undefined;
+  const databaseSchema = config.DATABASE_SCHEMA ?? service.replace(/-/g, '_');
   if (definition.migrations) {
-    const schema = config.DATABASE_SCHEMA ?? service.replace(/-/g, '_');
+    const schema = databaseSchema;
     dataSource = await openDatabase({ url: config.DATABASE_URL, schema, migrations: [PlatformTables1764133200000, ...(definition.migrations as unknown[])] as never, applicationName: service });
     readiness.register('postgres', async () => {
       await dataSource!.query('SELECT 1');
@@ -140,14 +146,30 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
   );
   await definition.configureHttp?.(app, runtime);
   await app.startAllMicroservices();
-  const relay = definition.relay && dataSource ? new OutboxRelay(dataSource, producer, { logger, metrics }) : undefined;
+  let shutdown: (signal: string, code?: number) => Promise<void> = async () => undefined;
+  const onThread = definition.relay === 'thread' && dataSource !== undefined && RelayThread.available();
+  if (definition.relay === 'thread' && !onThread) logger.warn('outbox relay runs on the main thread (no relay-thread build here)');
+  const relay = definition.relay && dataSource && !onThread ? new OutboxRelay(dataSource, producer, { logger, metrics }) : undefined;
   relay?.start();
+  const relayThread = onThread
+    ? await RelayThread.start(
+        { service, logLevel: config.LOG_LEVEL, databaseUrl: config.DATABASE_URL, schema: databaseSchema, brokers: config.KAFKA_BROKERS },
+        logger, metrics.registry,
+        // events would wait in the outbox unpublished: stop, and let the restart publish them
+        () => void shutdown('outbox relay thread failed', 1),
+      )
+    : undefined;
+  if (relayThread) {
+    readiness.register('outbox-relay', async () => {
+      if (!relayThread.running) throw new Error('outbox relay thread not running');
+    });
+  }
   await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   const background = (await definition.background?.(app, runtime)) ?? undefined;
   logger.info({ port: config.HTTP_PORT, host: config.HTTP_HOST }, `${service} started`);
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string, code = 0) => {
     if (stopping) return;
     stopping = true;
     readiness.markShuttingDown();
@@ -161,12 +183,13 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
       await background?.stop();
       await app.close();
       await relay?.stop();
+      await relayThread?.stop();
       await producer.disconnect();
       await dataSource?.destroy();
       await redis?.quit();
       await stopTracing();
       logger.info(`${service} stopped`);
-      process.exit(0);
+      process.exit(code);
     } catch (error) {
       logger.error({ error: describeFailure(error) }, 'shutdown failed');
       process.exit(1);

@@ -1,4 +1,5 @@
 import type { PersonDetails } from '@hub/contracts';
+import type { EntityManager } from 'typeorm';
 import type { MatchModel } from '../matching/domain';
 
 /** Anything that runs SQL: the data source, or a transaction's manager. */
@@ -22,6 +23,19 @@ export interface MasterRow {
   records: string[];
   aliases: string[];
   golden: unknown;
+}
+
+/**
+ * The transaction's own connection, whose statements leave the moment they are made. TypeORM's
+ * query() awaits twice (its connection, its BeforeQuery broadcast) before it sends anything, so
+ * a statement made through it and not yet awaited reaches PostgreSQL only when this process
+ * next yields: after whatever it computes next. Through the client, PostgreSQL executes it
+ * while this process goes on. Statements on one connection still run one at a time, in order.
+ */
+export async function immediateQueries(manager: EntityManager): Promise<Queryable> {
+  if (!manager.queryRunner) throw new Error('immediateQueries needs a transaction\'s manager');
+  const client = (await manager.queryRunner.connect()) as { query(sql: string, parameters?: unknown[]): Promise<{ rows: unknown[] }> };
+  return { query: async (sql, parameters) => (await client.query(sql, parameters)).rows };
 }
 
 /**

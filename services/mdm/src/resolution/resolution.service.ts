@@ -6,7 +6,7 @@ import { type IncrementalResolver, type MasterEvent, type MatchModel, type Match
 import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
 import { ResolutionRefused, ResolverProjection } from './projection';
 import { masterMessages, type MasterView, type SplitReason } from './master-messages';
-import { appendToLog, hasModelEntry, lastLogSeq, type LogEntry, lockResolution, markPromoted, type MasterRow, readLog, saveMasters, storeModel } from './resolution.repository';
+import { appendToLog, hasModelEntry, immediateQueries, lastLogSeq, type LogEntry, lockResolution, markPromoted, type MasterRow, readLog, saveMasters, storeModel } from './resolution.repository';
 
 type RecordEntry = Extract<LogEntry, { key: string }>;
 
@@ -179,64 +179,84 @@ export class ResolutionService implements MasterView {
 
   /** Log, resolve, record masters, emit their events; all or nothing. */
   private resolveObservations(observations: readonly RecordEntry[]): Promise<void> {
-    return this.change(async (manager) => {
+    return this.change(async (manager, log) => {
       const fresh = await keepUnprocessed(manager, 'mdm', observations, (o) => o.eventId);
-      if (fresh.length === 0) return { entries: [], events: [] };
+      if (fresh.length === 0) return { events: [] };
+      // logged first: PostgreSQL inserts the entries while they are resolved
+      log(fresh);
       const events: MasterEvent[] = [];
       for (const observation of fresh) {
         events.push(...this.state.apply(observation));
         if (observation.kind === 'observed') this.onCandidates(this.state.lastCandidates);
       }
       const splitReason: SplitReason = fresh.some((o) => o.kind === 'observed') ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN';
-      return { entries: fresh, events, splitReason };
+      return { events, splitReason };
     }).then(() => undefined);
   }
 
   /** A reviewer's must-link or cannot-link: honoured now and by every later match. */
   decide(a: string, b: string, decision: ReviewDecision, decidedBy: string, note: string | null): Promise<MasterEvent[]> {
-    return this.change(async () => {
+    return this.change(async (_manager, log) => {
       for (const key of [a, b]) {
         if (!this.state.members.has(key)) throw new ResolutionRefused('MDM.RECORD_NOT_FOUND', `no record ${key} is held`, 404);
       }
       const entry: LogEntry = { kind: decision, a, b, decidedBy, note, decidedAt: Date.now() };
-      return { entries: [entry], events: this.state.apply(entry), splitReason: 'REVIEW_DECISION' };
+      const events = this.state.apply(entry);
+      log([entry]);
+      return { events, splitReason: 'REVIEW_DECISION' };
     });
   }
 
   /** Adopts a stored model: the rescoring's merges and splits go out as ordinary events. */
   promote(model: MatchModel, promotedBy: string): Promise<MasterEvent[]> {
-    return this.change(async (manager) => {
+    return this.change(async (manager, log) => {
       if (model.version === this.modelVersion) throw new ResolutionRefused('MDM.MODEL_ALREADY_PROMOTED', `model ${model.version} is the one in use`, 409);
       await markPromoted(manager, model.version);
       const entry: LogEntry = { kind: 'model-promoted', version: model.version, promotedBy, promotedAt: Date.now() };
-      return { entries: [entry], events: this.state.apply(entry, model), splitReason: 'MODEL_PROMOTED' };
+      const events = this.state.apply(entry, model);
+      log([entry]);
+      return { events, splitReason: 'MODEL_PROMOTED' };
     });
   }
 
   /**
    * One change to the masters, under the resolution lock, after catching up with the log:
-   * the entries it logs, the masters it touches and their events commit together.
+   * the entries `work` logs, the masters it touches and their events commit together. A change
+   * that logs nothing writes nothing.
+   *
+   * Each statement is sent the moment it is made and awaited at the end, so that PostgreSQL
+   * writes while this process computes: the log while the entries are resolved, the master rows
+   * while their events are built. They run one after another on the transaction's connection,
+   * in the order they were made, and it answers in that order, so the first failure is the
+   * one reported.
    */
-  private change(work: (manager: EntityManager) => Promise<{ entries: readonly LogEntry[]; events: MasterEvent[]; splitReason?: SplitReason }>): Promise<MasterEvent[]> {
+  private change(work: (manager: EntityManager, log: (entries: readonly LogEntry[]) => void) => Promise<{ events: MasterEvent[]; splitReason?: SplitReason }>): Promise<MasterEvent[]> {
     return this.exclusive(async () => {
       let lastSeq = this.appliedSeq;
       try {
         const events = await this.dataSource.transaction(async (manager) => {
           await lockResolution(manager);
           await this.catchUp(manager);
-          const { entries, events, splitReason } = await work(manager);
-          if (entries.length === 0) return [];
-          lastSeq = await appendToLog(manager, entries);
+          const direct = await immediateQueries(manager);
+          const written: Promise<unknown>[] = [];
+          const send = (statement: Promise<unknown>) => {
+            // one that fails while the rest is still being computed is awaited below, not unhandled
+            statement.catch(() => undefined);
+            written.push(statement);
+          };
+          const { events, splitReason } = await work(manager, (entries) => send(appendToLog(direct, entries).then((seq) => (lastSeq = seq))));
+          if (written.length === 0) return [];
           if (events.length > 0) {
             // the master rows and the events describe the same masters: one golden record each
             this.goldenMemo = new Map();
             try {
-              await saveMasters(manager, this.masterRows(events), this.modelVersion);
-              await appendToOutbox(manager, masterMessages(events, this, this.modelVersion, this.topicPrefix, Date.now(), splitReason));
+              send(saveMasters(direct, this.masterRows(events), this.modelVersion));
+              send(appendToOutbox(manager, masterMessages(events, this, this.modelVersion, this.topicPrefix, Date.now(), splitReason)));
             } finally {
               this.goldenMemo = undefined;
             }
           }
+          await Promise.all(written);
           return events;
         });
         this.appliedSeq = Math.max(this.appliedSeq, lastSeq);
