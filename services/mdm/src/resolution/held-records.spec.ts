@@ -38,6 +38,20 @@ describe('HeldRecords', () => {
     }
   });
 
+  it('holds details larger than its working buffer, and each record keeps its own details as others come and go', () => {
+    const held = new HeldRecords();
+    const small = { ...example, name: { ...example.name, familyName: 'Small' } };
+    // 200,000 bytes: more than the 64 KiB the working buffer starts with, so it must grow
+    const large = { ...example, name: { ...example.name, familyName: 'L'.repeat(200_000) } };
+    held.set('gp/small', { source: { sourceSystem: 'gp', sourceRecordId: 'small' }, person: small, occurredAt: 1 });
+    held.set('gp/large', { source: { sourceSystem: 'gp', sourceRecordId: 'large' }, person: large, occurredAt: 2 });
+    held.set('gp/after', { source: { sourceSystem: 'gp', sourceRecordId: 'after' }, person: example, occurredAt: 3 });
+    expect(held.get('gp/large')?.person).toEqual(large);
+    expect(held.get('gp/small')?.person).toEqual(small);
+    expect(held.get('gp/after')?.person).toEqual(example);
+    expect(held.get('gp/large')?.person.name.familyName).toHaveLength(200_000);
+  });
+
   it('forgets a deleted record and lists the rest', () => {
     const held = new HeldRecords();
     for (const id of ['1', '2', '3']) held.set(`gp/${id}`, { source: { sourceSystem: 'gp', sourceRecordId: id }, person: example, occurredAt: 0 });

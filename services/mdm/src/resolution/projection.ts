@@ -15,6 +15,32 @@ export class ResolutionRefused extends Error {
 /** PersonDetails as PersonObserved's latest version writes it. */
 const personType = (contractRegistry.schema('PersonObserved').type as types.RecordType).field('person').type;
 
+/**
+ * Where held details are encoded and decoded, reused: avsc's toBuffer allocates a zeroed
+ * buffer per call and a decode needs the string's bytes in one. Buffers live outside V8's heap,
+ * and V8 starts a full marking of mdm's large heap each time 64 MiB more of them has been
+ * allocated, so a buffer per observation held or master touched was paid for in collections.
+ */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+function heldBytes(person: PersonDetails): string {
+  for (;;) {
+    const end = personType.encode(person, scratch, 0);
+    if (end >= 0) return scratch.toString('latin1', 0, end);
+    // a negative answer is how many bytes were missing
+    scratch = Buffer.allocUnsafe(Math.max(2 * scratch.length, scratch.length - end));
+  }
+}
+
+function heldPerson(bytes: string): PersonDetails {
+  if (bytes.length > scratch.length) scratch = Buffer.allocUnsafe(Math.max(2 * scratch.length, bytes.length));
+  scratch.write(bytes, 0, 'latin1');
+  // the details hold no bytes fields, so nothing decoded shares the scratch buffer's memory
+  const { value, offset } = personType.decode(scratch, 0);
+  if (offset !== bytes.length) throw new Error(`held details did not decode (${offset} of ${bytes.length} bytes read)`);
+  return value as PersonDetails;
+}
+
 /** The source of a key made by `sourceRecordKey`, whose source system holds no '/'. */
 function sourceOfKey(key: string): MemberRecord['source'] {
   const slash = key.indexOf('/');
@@ -53,7 +79,7 @@ export class HeldRecords {
     if (text === undefined) return undefined;
     const cut = text.indexOf('\n');
     const details = text.slice(cut + 2);
-    const person = (text[cut + 1] === 'A' ? personType.fromBuffer(Buffer.from(details, 'latin1')) : JSON.parse(details)) as PersonDetails;
+    const person = (text[cut + 1] === 'A' ? heldPerson(details) : JSON.parse(details)) as PersonDetails;
     if (text[0] !== '[') return { source: sourceOfKey(key), occurredAt: Number(text.slice(0, cut)), person };
     const [sourceSystem, sourceRecordId, occurredAt] = JSON.parse(text.slice(0, cut)) as [string, string, number];
     return { source: { sourceSystem, sourceRecordId }, occurredAt, person };
@@ -69,7 +95,7 @@ export class HeldRecords {
   }
 
   set(key: string, member: MemberRecord): void {
-    const details = personType.isValid(member.person) ? `A${personType.toBuffer(member.person).toString('latin1')}` : `J${JSON.stringify(member.person)}`;
+    const details = personType.isValid(member.person) ? `A${heldBytes(member.person)}` : `J${JSON.stringify(member.person)}`;
     const { sourceSystem, sourceRecordId } = member.source;
     const keyIsSource = !sourceSystem.includes('/') && key === `${sourceSystem}/${sourceRecordId}` && Number.isSafeInteger(member.occurredAt) && member.occurredAt >= 0;
     const header = keyIsSource ? String(member.occurredAt) : JSON.stringify([sourceSystem, sourceRecordId, member.occurredAt]);
