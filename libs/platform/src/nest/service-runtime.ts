@@ -109,8 +109,7 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
   let dataSource: DataSource | undefined;
   const databaseSchema = config.DATABASE_SCHEMA ?? service.replace(/-/g, '_');
   if (definition.migrations) {
-    const schema = databaseSchema;
-    dataSource = await openDatabase({ url: config.DATABASE_URL, schema, migrations: [PlatformTables1764133200000, ...(definition.migrations as unknown[])] as never, applicationName: service });
+    dataSource = await openDatabase({ url: config.DATABASE_URL, schema: databaseSchema, migrations: [PlatformTables1764133200000, ...(definition.migrations as unknown[])] as never, applicationName: service });
     readiness.register('postgres', async () => {
       await dataSource!.query('SELECT 1');
     });

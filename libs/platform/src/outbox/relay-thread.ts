@@ -72,7 +72,11 @@ export class RelayThread {
           thread.alive = false;
           logger.error({ error: message.error }, 'outbox relay thread failed');
           if (started) onFailure(message.error);
-          else reject(new Error(`outbox relay thread failed to start: ${message.error}`));
+          else {
+            // a half-started thread may hold a pool or a producer that keeps retrying
+            void worker.terminate();
+            reject(new Error(`outbox relay thread failed to start: ${message.error}`));
+          }
         }
       });
       worker.on('error', (error) => {
