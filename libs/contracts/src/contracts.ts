@@ -17,6 +17,11 @@ export function encode<N extends ContractName>(name: N, value: ContractInputs[N]
   return contractRegistry.encode(name, value, version);
 }
 
+/** `encode`'s bytes as a Latin-1 string, one character per byte (see ContractRegistry.encodeLatin1). */
+export function encodeLatin1<N extends ContractName>(name: N, value: ContractInputs[N], version?: number): string {
+  return contractRegistry.encodeLatin1(name, value, version);
+}
+
 /**
  * Decodes a message written with any version of any contract. Without a reader version the
  * value is resolved into the latest version and typed; with one, into that version.

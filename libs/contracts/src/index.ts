@@ -1,4 +1,4 @@
-export { encode, decode, decodeAs, tryDecode, contractRegistry, type DecodedContract } from './contracts';
+export { encode, encodeLatin1, decode, decodeAs, tryDecode, contractRegistry, type DecodedContract } from './contracts';
 export { ContractRegistry, type DecodedMessage, type DecodeResult } from './codec/contract-registry';
 export { ContractError, type ContractErrorCode } from './codec/contract-error';
 export { isSingleObjectEncoded, HEADER_LENGTH as SINGLE_OBJECT_HEADER_LENGTH } from './codec/single-object';

@@ -1,4 +1,4 @@
-import { contractRegistry, decode, decodeAs, encode, tryDecode } from '../contracts';
+import { contractRegistry, decode, decodeAs, encode, encodeLatin1, tryDecode } from '../contracts';
 import { CONTRACT_EXAMPLES } from '../examples/contract-examples';
 import type { ContractName } from '../generated/contracts';
 import { ContractError } from './contract-error';
@@ -122,6 +122,21 @@ describe(ContractRegistry.name, () => {
       expect(error.message).toContain('severity');
       expect(error.message).not.toContain(secret);
     });
+  });
+
+  it.each(names)('gives the %s example\'s bytes as a Latin-1 string, one character per byte', (name) => {
+    const text = encodeLatin1(name, CONTRACT_EXAMPLES[name] as never);
+    expect(Buffer.from(text, 'latin1')).toEqual(encode(name, CONTRACT_EXAMPLES[name] as never));
+    expect(text.length).toBe(encode(name, CONTRACT_EXAMPLES[name] as never).length);
+  });
+
+  it('keeps every byte value, and each encoding its own, in Latin-1 strings of large values', () => {
+    const raw = Buffer.from(Array.from({ length: 200 * 1024 }, (_, i) => (i * 7) % 256));
+    const large = encodeLatin1('PartnerRecordReceived', { ...CONTRACT_EXAMPLES.PartnerRecordReceived, raw });
+    const small = encodeLatin1('AlertRaised', CONTRACT_EXAMPLES.AlertRaised);
+    // the scratch buffer is reused: the first string must not change with the second encoding
+    expect(decodeAs('PartnerRecordReceived', Buffer.from(large, 'latin1')).value.raw.equals(raw)).toBe(true);
+    expect(decodeAs('AlertRaised', Buffer.from(small, 'latin1')).value).toMatchObject(CONTRACT_EXAMPLES.AlertRaised);
   });
 
   it('encodes large values by growing its scratch buffer', () => {

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { releaseReadBuffers } from './release-read-buffers';
 
 /**
  * The one place the hub builds a kafkajs client. KafkaJS is in maintenance mode, so every
@@ -25,6 +26,7 @@ const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 export function createKafka(options: KafkaConnectionOptions): Kafka {
+  releaseReadBuffers();
   const config: KafkaConfig = {
     brokers: options.brokers,
     clientId: options.clientId,

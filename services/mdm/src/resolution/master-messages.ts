@@ -1,5 +1,5 @@
-import { deterministicEventId, encode, type EnvelopeInput, type GoldenRecordInput, TOPICS } from '@hub/contracts';
-import type { OutboxMessage } from '@hub/platform';
+import { deterministicEventId, encodeLatin1, type EnvelopeInput, type GoldenRecordInput, TOPICS } from '@hub/contracts';
+import { Latin1Bytes, type OutboxMessage } from '@hub/platform';
 import type { MasterEvent } from '../matching/domain';
 
 export type SplitReason = 'RECORD_WITHDRAWN' | 'RECORD_CORRECTED' | 'REVIEW_DECISION' | 'MODEL_PROMOTED';
@@ -31,23 +31,26 @@ function envelope(eventId: string, masterId: string, version: number, now: numbe
 export function masterMessages(events: readonly MasterEvent[], view: MasterView, modelVersion: string, topicPrefix: string, now: number, splitReason: SplitReason = 'RECORD_WITHDRAWN'): OutboxMessage[] {
   const topic = `${topicPrefix}${TOPICS.masterPersons.name}`;
   return events.flatMap((event): OutboxMessage[] => {
-    // one id per event, in its envelope and on the outbox row alike
-    const message = (type: string, payload: (env: EnvelopeInput) => Buffer): OutboxMessage => {
+    // One id per event, in its envelope and on the outbox row alike. Encoded as a string, not
+    // a Buffer: a transaction's events are all built before the outbox statement is sent, and
+    // a Buffer per event lived long enough to start full markings of mdm's large heap (a pool
+    // slab kept per few events; docs/benchmarks.md).
+    const message = (type: string, payload: (env: EnvelopeInput) => string): OutboxMessage => {
       const eventId = deterministicEventId(['mdm', event.masterId, type, String(event.version)]);
-      return { topic, key: event.masterId, aggregateType: 'master-person', eventType: type, eventId, payload: payload(envelope(eventId, event.masterId, event.version, now)) };
+      return { topic, key: event.masterId, aggregateType: 'master-person', eventType: type, eventId, payload: new Latin1Bytes(payload(envelope(eventId, event.masterId, event.version, now))) };
     };
     const state = () => ({ masterPersonId: event.masterId, version: event.version, golden: view.golden(event.masterId), sourceRecords: view.sourceRecords(event.masterId), aliases: view.aliases(event.masterId), modelVersion });
     switch (event.type) {
       case 'created':
-        return [message('MasterPersonCreated', (env) => encode('MasterPersonCreated', { envelope: env, ...state() }))];
+        return [message('MasterPersonCreated', (env) => encodeLatin1('MasterPersonCreated', { envelope: env, ...state() }))];
       case 'updated':
-        return [message('MasterPersonUpdated', (env) => encode('MasterPersonUpdated', { envelope: env, ...state() }))];
+        return [message('MasterPersonUpdated', (env) => encodeLatin1('MasterPersonUpdated', { envelope: env, ...state() }))];
       case 'merged':
-        return [message('MasterPersonMerged', (env) => encode('MasterPersonMerged', {
+        return [message('MasterPersonMerged', (env) => encodeLatin1('MasterPersonMerged', {
           envelope: env, ...state(), mergedIds: [...event.mergedIds], reason: event.reason, matchWeight: event.matchWeight,
         }))];
       case 'split':
-        return [message('MasterPersonSplit', (env) => encode('MasterPersonSplit', {
+        return [message('MasterPersonSplit', (env) => encodeLatin1('MasterPersonSplit', {
           envelope: env, masterPersonId: event.masterId, version: event.version, reason: splitReason, modelVersion,
           // every resulting master, the one that kept the id first
           parts: [{ masterId: event.masterId, version: event.version, revived: false }, ...event.parts].map((part) => ({
@@ -57,7 +60,7 @@ export function masterMessages(events: readonly MasterEvent[], view: MasterView,
         }))];
       case 'retired':
         // a master whose last record was withdrawn: an update with no records, then nothing more
-        return [message('MasterPersonUpdated', (env) => encode('MasterPersonUpdated', { envelope: env, ...state(), sourceRecords: [] }))];
+        return [message('MasterPersonUpdated', (env) => encodeLatin1('MasterPersonUpdated', { envelope: env, ...state(), sourceRecords: [] }))];
       default: {
         const unknown: never = event;
         throw new Error(`unknown master event ${(unknown as { type: string }).type}`);
