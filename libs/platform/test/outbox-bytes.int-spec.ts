@@ -32,6 +32,5 @@ describe('appendToOutbox payloads', () => {
     const rows = (await dataSource.query(`SELECT event_id, payload FROM outbox ORDER BY id`)) as Array<{ event_id: string; payload: Buffer }>;
     expect(rows.map((row) => row.event_id)).toEqual(given.map(([eventId]) => eventId));
     rows.forEach((row, n) => expect(row.payload.equals(given[n]![2])).toBe(true));
-    expect(Latin1Bytes.of(large).length).toBe(large.length);
   });
 });

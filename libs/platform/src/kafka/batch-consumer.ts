@@ -46,8 +46,10 @@ type FetchedMessage = EachBatchPayload['batch']['messages'][number];
  */
 function detach(batch: EachBatchPayload['batch']): ConsumedMessage[] {
   const messages = batch.messages.map((m) => new DetachedMessage(batch.topic, batch.partition, m.offset, m.key, m.value, m.headers, m.timestamp));
+  // rawMessages: every message of the fetch, those before the fetched offset included; the
+  // batch's messages are some of the same objects
   const fetched = (batch as unknown as { rawMessages?: FetchedMessage[] }).rawMessages ?? batch.messages;
-  for (const message of [...fetched, ...batch.messages]) {
+  for (const message of fetched) {
     message.key = null;
     message.value = null;
     message.headers = {};

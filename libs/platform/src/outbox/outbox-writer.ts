@@ -35,10 +35,6 @@ export class Latin1Bytes {
     return new Latin1Bytes(bytes.toString('latin1'));
   }
 
-  get length(): number {
-    return this.text.length;
-  }
-
   toPostgres(): Buffer {
     return Buffer.from(this.text, 'latin1');
   }
@@ -50,16 +46,10 @@ export class Latin1Bytes {
  * the aggregate (a row lock or a version check), which makes outbox ids follow the order in
  * which that aggregate's changes commit.
  */
-export function appendToOutbox(manager: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
-  if (messages.length === 0) return Promise.resolve();
-  // not an async function: its frame would keep the messages, with their encoded bytes, until
-  // the statement is answered
-  try {
-    const { sql, values } = outboxInsert(messages);
-    return manager.query(sql, values).then(() => undefined);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+export async function appendToOutbox(manager: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  const { sql, values } = outboxInsert(messages);
+  await manager.query(sql, values);
 }
 
 function outboxInsert(messages: readonly OutboxMessage[]): { sql: string; values: unknown[] } {
