@@ -67,7 +67,7 @@ function outboxInsert(messages: readonly OutboxMessage[]): { sql: string; values
       message.aggregateType,
       message.eventType,
       message.eventId,
-      message.payload instanceof Latin1Bytes ? message.payload : Latin1Bytes.of(message.payload),
+      message.payload,
       JSON.stringify({ ...traceHeaders, ...message.headers, 'event-type': message.eventType, 'event-id': message.eventId }),
     );
   });

@@ -18,8 +18,8 @@ const personType = (contractRegistry.schema('PersonObserved').type as types.Reco
 /**
  * Where held details are encoded and decoded, reused: avsc's toBuffer allocates a zeroed
  * buffer per call and a decode needs the string's bytes in one. Buffers live outside V8's heap,
- * and V8 starts a full marking of mdm's large heap each time 64 MiB more of them has been
- * allocated, so a buffer per observation held or master touched was paid for in collections.
+ * and V8 starts a full marking of mdm's large heap for every 64 MiB of them kept past young
+ * collections; a buffer per observation held or master touched was not worth that risk.
  */
 let scratch = Buffer.allocUnsafe(64 * 1024);
 

@@ -192,8 +192,8 @@ export class ResolutionService implements MasterView {
         events.push(...this.state.apply(observation));
         if (observation.kind === 'observed') this.onCandidates(this.state.lastCandidates);
         // Let the event loop run now and then, so that what arrives meanwhile (the next fetch
-        // from Kafka, PostgreSQL's answer) is read and handed on, not left in buffers that
-        // outlive young collections while a whole group is resolved (docs/benchmarks.md).
+        // from Kafka, PostgreSQL's answer) is read and handed on while a whole group is
+        // resolved, not after it (its own effect was not measured apart; docs/benchmarks.md).
         if (Date.now() - ranSince >= YIELD_EVERY_MS) {
           await new Promise((resolve) => setImmediate(resolve));
           ranSince = Date.now();
