@@ -60,6 +60,8 @@ const MDM_HEAP = option('--mdm-heap');
 /** V8 or Node options for the mdm process alone (quoted, space-separated), to try collector settings. */
 const MDM_NODE_OPTIONS = option('--mdm-node-options');
 const GC_TRACE = option('--gc-trace');
+/** Sample what mdm allocates that outlives young collections (heap-sampling-preload.cjs); HEAP_SAMPLE_AFTER_S / HEAP_SAMPLE_FOR_S say when. */
+const HEAP_SAMPLE = option('--heap-sample');
 const root = join(__dirname, '..', '..', '..');
 const benchDir = join(root, '.data', 'bench');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -444,9 +446,9 @@ async function main(): Promise<void> {
       const total = await messagesOn(kafka, `${prefix}${TOPICS.personObserved.name}`);
       if (preloaded) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'preload', ...preloaded, observationsOnTopic: total })}\n`);
 
-      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : '', GC_TRACE ? `--require ${join(__dirname, 'gc-trace-preload.cjs')}` : ''].join(' ').trim();
+      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : '', GC_TRACE ? `--require ${join(__dirname, 'gc-trace-preload.cjs')}` : '', HEAP_SAMPLE ? `--require ${join(__dirname, 'heap-sampling-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
-      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
+      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), ...(HEAP_SAMPLE ? { HEAP_SAMPLE_FILE: HEAP_SAMPLE } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
       const rss = new ProcessWatch(mdm);
       const db = new Client({ connectionString: url.toString() });
       await db.connect();

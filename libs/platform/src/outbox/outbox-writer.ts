@@ -1,4 +1,7 @@
-import type { EntityManager } from 'typeorm';
+/** Whatever runs SQL in the caller's transaction: its EntityManager, or the transaction's own client. */
+export interface OutboxQueryable {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
 import { injectTraceHeaders } from '../telemetry/tracing';
 import { shardOf } from './shard';
 
@@ -46,7 +49,7 @@ export class Latin1Bytes {
  * the aggregate (a row lock or a version check), which makes outbox ids follow the order in
  * which that aggregate's changes commit.
  */
-export async function appendToOutbox(manager: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
+export async function appendToOutbox(manager: OutboxQueryable, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   const { sql, values } = outboxInsert(messages);
   await manager.query(sql, values);

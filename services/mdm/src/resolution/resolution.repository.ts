@@ -85,6 +85,22 @@ export async function readLog(db: Queryable, afterSeq: number, limit = 5000): Pr
 }
 
 /**
+ * A JSON parameter written when pg binds it, not when the statement is made. pg runs one
+ * statement at a time on a connection and keeps the others, parameters and all, until their
+ * turn; a document made early waits there long enough to be promoted to V8's old generation,
+ * whose growth starts major markings of mdm's large heap. Made at bind time, it is written
+ * to the socket at once and dies young. `make` must give the same document whenever it runs
+ * (it reads only what the statement's caller no longer changes).
+ */
+export class JsonAtBind {
+  constructor(private readonly make: () => unknown) {}
+
+  toPostgres(): string {
+    return JSON.stringify(this.make());
+  }
+}
+
+/**
  * Appends entries to the log; returns the highest sequence number written.
  *
  * The rows travel as one JSON document (jsonb_to_recordset), not as one array parameter per
@@ -93,7 +109,7 @@ export async function readLog(db: Queryable, afterSeq: number, limit = 5000): Pr
  */
 export async function appendToLog(manager: Queryable, entries: readonly LogEntry[]): Promise<number> {
   const isRecord = (e: LogEntry): e is Extract<LogEntry, { key: string }> => e.kind === 'observed' || e.kind === 'withdrawn';
-  const rows = entries.map((e, n) => ({
+  const rows = () => entries.map((e, n) => ({
     n,
     record_key: isRecord(e) ? e.key : '',
     kind: e.kind,
@@ -115,7 +131,7 @@ export async function appendToLog(manager: Queryable, entries: readonly LogEntry
          AS t(n int, record_key text, kind text, event_id text, source_system text, source_record_id text, source_version text, occurred_at bigint, person jsonb, detail jsonb)
       ORDER BY n
      RETURNING seq`,
-    [JSON.stringify(rows)],
+    [new JsonAtBind(rows)],
   );
   return Math.max(0, ...inserted.map((row) => Number(row.seq)));
 }

@@ -14,6 +14,20 @@ type RecordEntry = Extract<LogEntry, { key: string }>;
 const MAX_GROUPED_OBSERVATIONS = 2000;
 /** How long the resolution of a group runs before it lets the event loop read and write. */
 const YIELD_EVERY_MS = 10;
+/**
+ * Log entries, and master events with their master rows, per statement. A group's rows as one
+ * statement made JSON documents of megabytes: V8 builds such a string in parts and pg's bind
+ * flattens it into one new string, too large for the young generation, so every statement
+ * went straight to the old one; and every golden record of the group stayed alive until the
+ * statement was made, long enough to be promoted. Both made the old generation grow by several
+ * kilobytes per observation, which is what starts major markings of mdm's large heap
+ * (docs/benchmarks.md, "What mdm promotes"). In small statements they die young.
+ */
+const ROWS_PER_STATEMENT = 50;
+
+function* chunksOf<T>(items: readonly T[], size: number): Generator<readonly T[]> {
+  for (let from = 0; from < items.length; from += size) yield items.slice(from, from + size);
+}
 
 function observationOf(message: ConsumedMessage): RecordEntry {
   if (!message.value) throw new PermanentError('MDM.EMPTY_MESSAGE', 'a message without a value (tombstones are not used on this topic)');
@@ -184,19 +198,21 @@ export class ResolutionService implements MasterView {
     return this.change(async (manager, log) => {
       const fresh = await keepUnprocessed(manager, 'mdm', observations, (o) => o.eventId);
       if (fresh.length === 0) return { events: [] };
-      // logged first: PostgreSQL inserts the entries while they are resolved
-      log(fresh);
       const events: MasterEvent[] = [];
       let ranSince = Date.now();
-      for (const observation of fresh) {
-        events.push(...this.state.apply(observation));
-        if (observation.kind === 'observed') this.onCandidates(this.state.lastCandidates);
-        // Let the event loop run now and then, so that what arrives meanwhile (the next fetch
-        // from Kafka, PostgreSQL's answer) is read and handed on while a whole group is
-        // resolved, not after it (its own effect was not measured apart; docs/benchmarks.md).
-        if (Date.now() - ranSince >= YIELD_EVERY_MS) {
-          await new Promise((resolve) => setImmediate(resolve));
-          ranSince = Date.now();
+      for (const chunk of chunksOf(fresh, ROWS_PER_STATEMENT)) {
+        // logged first: PostgreSQL inserts a chunk's entries while they are resolved
+        log(chunk);
+        for (const observation of chunk) {
+          events.push(...this.state.apply(observation));
+          if (observation.kind === 'observed') this.onCandidates(this.state.lastCandidates);
+          // Let the event loop run now and then, so that what arrives meanwhile (the next fetch
+          // from Kafka, PostgreSQL's answer) is read and handed on while a whole group is
+          // resolved, not after it (its own effect was not measured apart; docs/benchmarks.md).
+          if (Date.now() - ranSince >= YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            ranSince = Date.now();
+          }
         }
       }
       const splitReason: SplitReason = fresh.some((o) => o.kind === 'observed') ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN';
@@ -249,19 +265,34 @@ export class ResolutionService implements MasterView {
           await this.catchUp(manager);
           const direct = await immediateQueries(manager);
           const written: Promise<unknown>[] = [];
-          const send = (statement: Promise<unknown>) => {
+          /** Queues a statement; the promise it returns settles when it has run, and never rejects. */
+          const send = (statement: Promise<unknown>): Promise<unknown> => {
             // one that fails while the rest is still being computed is awaited below, not unhandled
-            statement.catch(() => undefined);
             written.push(statement);
+            return statement.catch(() => undefined);
           };
-          const { events, splitReason } = await work(manager, (entries) => send(appendToLog(direct, entries).then((seq) => (lastSeq = seq))));
+          const log = (entries: readonly LogEntry[]) => {
+            for (const chunk of chunksOf(entries, ROWS_PER_STATEMENT)) send(appendToLog(direct, chunk).then((seq) => (lastSeq = Math.max(lastSeq, seq))));
+          };
+          const { events, splitReason } = await work(manager, log);
           if (written.length === 0) return [];
-          if (events.length > 0) {
-            // the master rows and the events describe the same masters: one golden record each
+          // Each master's row once, with its state at the end of the change; its events in the
+          // order they happened (outbox rows are published in the order they were written, and
+          // statements on one connection run in the order they were sent). The client runs one
+          // statement at a time and keeps the rest, with their parameters, until their turn:
+          // the next chunk is built only once the one before the last has run, so that what
+          // waits is small and dies young.
+          const saved = new Set<string>();
+          const now = Date.now();
+          const running: Promise<unknown>[] = [];
+          for (const chunk of chunksOf(events, ROWS_PER_STATEMENT)) {
+            if (running.length === 2) await running.shift();
+            // the master rows and the events of a chunk describe the same masters: one golden record each
             this.goldenMemo = new Map();
             try {
-              send(saveMasters(direct, this.masterRows(events), this.modelVersion));
-              send(appendToOutbox(manager, masterMessages(events, this, this.modelVersion, this.topicPrefix, Date.now(), splitReason)));
+              const rows = this.masterRows(chunk, saved);
+              if (rows.length > 0) send(saveMasters(direct, rows, this.modelVersion));
+              running.push(send(appendToOutbox(direct, masterMessages(chunk, this, this.modelVersion, this.topicPrefix, now, splitReason))));
             } finally {
               this.goldenMemo = undefined;
             }
@@ -281,13 +312,18 @@ export class ResolutionService implements MasterView {
     });
   }
 
-  private masterRows(events: readonly MasterEvent[]): MasterRow[] {
+  /** The rows of the masters `events` touch, except those in `saved` (which it then holds too). */
+  private masterRows(events: readonly MasterEvent[], saved: Set<string>): MasterRow[] {
     const touched = new Set<string>();
+    const touch = (id: string) => {
+      if (!saved.has(id)) touched.add(id);
+    };
     for (const event of events) {
-      touched.add(event.masterId);
-      if (event.type === 'merged') event.mergedIds.forEach((id) => touched.add(id));
-      if (event.type === 'split') event.parts.forEach((part) => touched.add(part.masterId));
+      touch(event.masterId);
+      if (event.type === 'merged') event.mergedIds.forEach(touch);
+      if (event.type === 'split') event.parts.forEach((part) => touch(part.masterId));
     }
+    for (const id of touched) saved.add(id);
     return [...touched].map((id) => {
       const survivor = this.resolver.resolve(id);
       const records = survivor === id ? this.resolver.recordsOf(id) : [];
