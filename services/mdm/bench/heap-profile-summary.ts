@@ -66,4 +66,6 @@ function main(): void {
   if (stacksOf) print(`stacks of ${stacksOf}`, byStack);
 }
 
+// piped into head: stop quietly when the reader has had enough
+process.stdout.on('error', () => process.exit(0));
 main();

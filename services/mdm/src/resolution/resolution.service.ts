@@ -23,7 +23,8 @@ const YIELD_EVERY_MS = 10;
  * kilobytes per observation, which is what starts major markings of mdm's large heap
  * (docs/benchmarks.md, "What mdm promotes"). In small statements they die young.
  */
-const ROWS_PER_STATEMENT = 50;
+// 200, not fewer: each statement is a round trip to a PostgreSQL that shares the two cores
+const ROWS_PER_STATEMENT = 200;
 
 function* chunksOf<T>(items: readonly T[], size: number): Generator<readonly T[]> {
   for (let from = 0; from < items.length; from += size) yield items.slice(from, from + size);
