@@ -15,13 +15,13 @@ const MAX_GROUPED_OBSERVATIONS = 2000;
 /** How long the resolution of a group runs before it lets the event loop read and write. */
 const YIELD_EVERY_MS = 10;
 /**
- * Log entries, and master events with their master rows, per statement. A group's rows as one
- * statement made JSON documents of megabytes: V8 builds such a string in parts and pg's bind
- * flattens it into one new string, too large for the young generation, so every statement
- * went straight to the old one; and every golden record of the group stayed alive until the
- * statement was made, long enough to be promoted. Both made the old generation grow by several
- * kilobytes per observation, which is what starts major markings of mdm's large heap
- * (docs/benchmarks.md, "What mdm promotes"). In small statements they die young.
+ * Log entries, and master events with their master rows, per statement. pg runs one statement
+ * at a time on a connection and keeps the rest, parameters and all, until their turn; a group's
+ * rows as one statement kept every golden record and JSON document of up to 2,000 observations
+ * waiting that long, and they were promoted to the old generation, whose growth starts major
+ * markings of mdm's large heap. In small statements, built late, more of them die young (a
+ * third less promoted per observation on the medium city; docs/benchmarks.md, "What mdm kept
+ * past young collections").
  */
 // 200, not fewer: each statement is a round trip to a PostgreSQL that shares the two cores
 const ROWS_PER_STATEMENT = 200;
