@@ -1,9 +1,10 @@
+import { injectTraceHeaders } from '../telemetry/tracing';
+import { shardOf } from './shard';
+
 /** Whatever runs SQL in the caller's transaction: its EntityManager, or the transaction's own client. */
 export interface OutboxQueryable {
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
-import { injectTraceHeaders } from '../telemetry/tracing';
-import { shardOf } from './shard';
 
 /** An event to publish once the transaction that wrote it commits. */
 export interface OutboxMessage {
