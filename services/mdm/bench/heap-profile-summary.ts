@@ -27,7 +27,7 @@ function frameName(frame: HeapNode['callFrame']): string {
 
 function main(): void {
   const [file, ...rest] = process.argv.slice(2);
-  if (!file) throw new Error('usage: heap-profile-summary.ts <file.heapprofile> [--top N]');
+  if (!file) throw new Error('usage: heap-profile-summary.ts <file.heapprofile> [--top N] [--stacks <text>]');
   const top = rest.includes('--top') ? Number(rest[rest.indexOf('--top') + 1]) : 30;
   const { head } = JSON.parse(readFileSync(file, 'utf8')) as { head: HeapNode };
   const bySelf = new Map<string, number>();

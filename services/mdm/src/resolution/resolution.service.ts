@@ -272,9 +272,8 @@ export class ResolutionService implements MasterView {
             written.push(statement);
             return statement.catch(() => undefined);
           };
-          const log = (entries: readonly LogEntry[]) => {
-            for (const chunk of chunksOf(entries, ROWS_PER_STATEMENT)) send(appendToLog(direct, chunk).then((seq) => (lastSeq = Math.max(lastSeq, seq))));
-          };
+          // callers log at most a chunk at a time (resolveObservations) or a single entry
+          const log = (entries: readonly LogEntry[]) => send(appendToLog(direct, entries).then((seq) => (lastSeq = Math.max(lastSeq, seq))));
           const { events, splitReason } = await work(manager, log);
           if (written.length === 0) return [];
           // Each master's row once, with its state at the end of the change; its events in the
