@@ -21,7 +21,9 @@
 // each is timed from its send to the first master-person event whose source records hold it.
 // Restart (--restart), last: mdm is killed with SIGKILL and started again; the seconds until it
 // answers ready again, which is how long it takes to rebuild its projection (candidate index,
-// match graph, masters) by replaying its log from PostgreSQL, and its RSS then.
+// match graph, masters) by replaying its log from PostgreSQL, and its RSS then; twice: first
+// restoring each record's edges as the log recorded them, then, with those cleared from the
+// log (as in a log written before edges were recorded), scoring every record again.
 // Profiling: --cpu-prof writes a V8 CPU profile (5 ms samples, through cpu-profile-preload.cjs:
 // --cpu-prof itself is not allowed in NODE_OPTIONS) of the mdm process to .data/bench/mdm-prof
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
@@ -466,7 +468,10 @@ async function main(): Promise<void> {
         if (LATENCY) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'latency', indexSize: total, ...(await latency(kafka, prefix, mdm, rss)), peakRssMiB: mib(rss.peak) })}\n`);
         if (RESTART) {
           const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM mdm.observation_log`)).rows as { n: number }[];
-          process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'restart', ...(await restart(mdm, n)) })}\n`);
+          process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'restart', edges: 'restored from the log', ...(await restart(mdm, n)) })}\n`);
+          // the same log as an installation that recorded no edges would hold: every entry scored again
+          const cleared = await db.query(`UPDATE mdm.observation_log SET detail = NULL WHERE kind = 'observed' AND detail IS NOT NULL`);
+          process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'restart', edges: 'scored again', entriesCleared: cleared.rowCount, ...(await restart(mdm, n)) })}\n`);
         }
       } finally {
         await db.end();

@@ -9,7 +9,7 @@ import type { DataSource } from 'typeorm';
 import { ingestHarness, type IngestHarness, personRow, BENCH_HEADER } from '../../ingest/test/ingest-harness';
 import { MdmLogEntries1764160000000 } from '../src/database/mdm-log-entries.migration';
 import { MdmTables1764150000000 } from '../src/database/mdm-tables.migration';
-import { buildNameTables, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, toMatchRecord } from '../src/matching/domain';
+import { buildNameTables, DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type RecordedEdge, recordedEdges, toMatchRecord } from '../src/matching/domain';
 
 
 // Records go in through ingest and come out of the running mdm service as master persons;
@@ -92,11 +92,20 @@ describe('mdm through the pipeline', () => {
     const names = buildNameTables(loadTables().names);
     const shipped = JSON.parse(readFileSync(join(__dirname, '..', 'config', 'match-model.json'), 'utf8'));
     const library = new IncrementalResolver(shipped, DEFAULT_RESOLVER_OPTIONS);
-    const log: { record_key: string; kind: string; source_system: string; person: PersonDetails | null }[] = await db.query(`SELECT record_key, kind, source_system, person FROM observation_log WHERE kind IN ('observed', 'withdrawn') ORDER BY seq`);
+    const log: { record_key: string; kind: string; source_system: string; person: PersonDetails | null; detail: { edges?: RecordedEdge[] } | null }[] =
+      await db.query(`SELECT record_key, kind, source_system, person, detail FROM observation_log WHERE kind IN ('observed', 'withdrawn') ORDER BY seq`);
+    let recordedLinks = 0;
     for (const row of log) {
-      if (row.kind === 'observed') library.add(toMatchRecord(row.record_key, row.source_system, row.person!, { names }));
-      else library.withdraw(row.record_key);
+      if (row.kind !== 'observed') {
+        library.withdraw(row.record_key);
+        continue;
+      }
+      const resolution = library.add(toMatchRecord(row.record_key, row.source_system, row.person!, { names }));
+      // each entry holds the edges it was given, weights exact, which is what a restart restores
+      expect({ key: row.record_key, edges: row.detail?.edges }).toEqual({ key: row.record_key, edges: recordedEdges(row.record_key, resolution.edges) });
+      recordedLinks += row.detail!.edges!.filter(([, kind]) => kind === 'link').length;
     }
+    expect(recordedLinks).toBeGreaterThanOrEqual(40);
     const expected = library.snapshot().map((m) => `${m.masterId}:${[...m.records].sort().join(',')}`).sort();
     const stored: { id: string; records: string[] }[] = await db.query(`SELECT id, records FROM master WHERE status = 'active'`);
     expect(stored.map((m) => `${m.id}:${[...m.records].sort().join(',')}`).sort()).toEqual(expected);

@@ -2,7 +2,7 @@ import { contractRegistry, flatString, type PersonDetails } from '@hub/contracts
 import type { types } from 'avsc';
 import type { MemberRecord } from '../golden-record/domain';
 import type { MdmPolicy } from '../policy/mdm-policy';
-import { DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MasterEvent, type MatchModel, type NameTables, toMatchRecord } from '../matching/domain';
+import { DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MasterEvent, type MatchEdge, type MatchModel, type NameTables, toMatchRecord } from '../matching/domain';
 import type { LogEntry } from './resolution.repository';
 
 /** An expected refusal of a request to change the masters, with a stable code. */
@@ -122,8 +122,10 @@ export class ResolverProjection {
   readonly resolver: IncrementalResolver;
   readonly members = new HeldRecords();
   private currentModel: MatchModel;
-  /** Candidates the blocking offered the last observed record (capped by the resolver). */
+  /** Candidates the blocking offered the last observed record (capped by the resolver; 0 when its edges were restored). */
   lastCandidates = 0;
+  /** The edges the last observed record was given (the log records them: `recordedEdges`). */
+  lastEdges: readonly MatchEdge[] = [];
 
   constructor(model: MatchModel, private readonly names: NameTables, policy?: MdmPolicy) {
     this.currentModel = model;
@@ -144,8 +146,9 @@ export class ResolverProjection {
       case 'observed':
         this.members.set(entry.key, { source: { sourceSystem: entry.sourceSystem, sourceRecordId: entry.sourceRecordId }, person: entry.person, occurredAt: entry.occurredAt });
       {
-        const resolution = this.resolver.add(toMatchRecord(entry.key, entry.sourceSystem, entry.person, { names: this.names }));
+        const resolution = this.resolver.add(toMatchRecord(entry.key, entry.sourceSystem, entry.person, { names: this.names }), entry.edges);
         this.lastCandidates = resolution.candidates;
+        this.lastEdges = resolution.edges;
         return [...resolution.events];
       }
       case 'must-link':

@@ -1,6 +1,6 @@
 import type { PersonDetails } from '@hub/contracts';
 import type { EntityManager } from 'typeorm';
-import type { MatchModel } from '../matching/domain';
+import type { MatchModel, RecordedEdge } from '../matching/domain';
 
 /** Anything that runs SQL: the data source, or a transaction's manager. */
 export interface Queryable {
@@ -8,7 +8,11 @@ export interface Queryable {
 }
 
 export type LogEntry =
-  | { kind: 'observed'; key: string; eventId: string; sourceSystem: string; sourceRecordId: string; sourceVersion: string; occurredAt: number; person: PersonDetails }
+  | {
+    kind: 'observed'; key: string; eventId: string; sourceSystem: string; sourceRecordId: string; sourceVersion: string; occurredAt: number; person: PersonDetails;
+    /** The edges the record was given when it was resolved (in `detail`); a replay restores them instead of scoring again. */
+    edges?: readonly RecordedEdge[];
+  }
   | { kind: 'withdrawn'; key: string; eventId: string; sourceSystem: string; sourceRecordId: string; sourceVersion: string; occurredAt: number; person: null }
   | { kind: 'must-link' | 'cannot-link'; a: string; b: string; decidedBy: string; note: string | null; decidedAt: number }
   | { kind: 'model-promoted'; version: string; promotedBy: string; promotedAt: number };
@@ -73,6 +77,8 @@ export async function readLog(db: Queryable, afterSeq: number, limit = 5000): Pr
         return {
           seq, kind: row.kind, key: row.record_key, eventId: row.event_id, sourceSystem: row.source_system, sourceRecordId: row.source_record_id,
           sourceVersion: row.source_version, occurredAt: Number(row.occurred_at), person: row.person,
+          // entries logged before edges were recorded have none: the replay scores those
+          ...(row.kind === 'observed' && Array.isArray(detail.edges) ? { edges: detail.edges as RecordedEdge[] } : {}),
         } as ReplayedEntry;
       case 'must-link':
       case 'cannot-link':
@@ -122,6 +128,7 @@ export async function appendToLog(manager: Queryable, entries: readonly LogEntry
     detail:
       e.kind === 'must-link' || e.kind === 'cannot-link' ? { a: e.a, b: e.b, decidedBy: e.decidedBy, note: e.note }
       : e.kind === 'model-promoted' ? { version: e.version, promotedBy: e.promotedBy }
+      : e.kind === 'observed' && e.edges ? { edges: e.edges }
       : null,
   }));
   const inserted: Array<{ seq: string }> = await manager.query(

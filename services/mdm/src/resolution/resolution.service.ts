@@ -2,7 +2,7 @@ import { decode, type GoldenRecordInput, sourceRecordKey, type PersonDetails, ty
 import { appendToOutbox, type ConsumedMessage, keepUnprocessed, type Logger, PermanentError } from '@hub/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { goldenRecord, type MemberRecord } from '../golden-record/domain';
-import { type IncrementalResolver, type MasterEvent, type MatchModel, type MatchRecord, type NameTables } from '../matching/domain';
+import { type IncrementalResolver, type MasterEvent, type MatchModel, type MatchRecord, type NameTables, recordedEdges } from '../matching/domain';
 import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
 import { ResolutionRefused, ResolverProjection } from './projection';
 import { masterMessages, type MasterView, type SplitReason } from './master-messages';
@@ -202,11 +202,18 @@ export class ResolutionService implements MasterView {
       const events: MasterEvent[] = [];
       let ranSince = Date.now();
       for (const chunk of chunksOf(fresh, ROWS_PER_STATEMENT)) {
-        // logged first: PostgreSQL inserts a chunk's entries while they are resolved
-        log(chunk);
+        // Each entry is logged with the edges it was given, so that a replay restores them
+        // rather than scoring again; PostgreSQL inserts a chunk while the next one is resolved.
+        // (The entries handed to apply carry no edges of their own: a retried group scores again.)
+        const logged: LogEntry[] = [];
         for (const observation of chunk) {
           events.push(...this.state.apply(observation));
-          if (observation.kind === 'observed') this.onCandidates(this.state.lastCandidates);
+          if (observation.kind === 'observed') {
+            this.onCandidates(this.state.lastCandidates);
+            logged.push({ ...observation, edges: recordedEdges(observation.key, this.state.lastEdges) });
+          } else {
+            logged.push(observation);
+          }
           // Let the event loop run now and then, so that what arrives meanwhile (the next fetch
           // from Kafka, PostgreSQL's answer) is read and handed on while a whole group is
           // resolved, not after it (its own effect was not measured apart; docs/benchmarks.md).
@@ -215,6 +222,7 @@ export class ResolutionService implements MasterView {
             ranSince = Date.now();
           }
         }
+        log(logged);
       }
       const splitReason: SplitReason = fresh.some((o) => o.kind === 'observed') ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN';
       return { events, splitReason };

@@ -1,5 +1,5 @@
 import { DEFAULT_DECISION_POLICY } from './decision';
-import { IncrementalResolver, MasterEvent } from './incremental-resolver';
+import { IncrementalResolver, MasterEvent, type RecordedEdge, recordedEdges } from './incremental-resolver';
 import { MatchRecord } from './match-record';
 import { rec, testModel, withDisagreement } from './test-fixtures';
 
@@ -226,6 +226,64 @@ describe(IncrementalResolver.name, () => {
     for (let i = 0; i < 30; i++) sut.add(rec(`x${i}`, { given: '😀'.repeat(300), family: 'q'.repeat(300), dob: '1066-10-14', email: 'same@x.com' }));
     const last = sut.add(rec('y', { given: 'q'.repeat(300), family: 'q'.repeat(300), email: 'same@x.com' }));
     expect(last.candidates).toBe(5);
+  });
+
+  describe('recorded edges (a replay of the log)', () => {
+    // a reviewer's must-link (a1 and c2), then a correction of c2: the restored edges must include the must-link
+    const arrivals = [annaDob, annaPostcode, annaDob2, annaPostcode2, rec('c2', { ...anna, postcode: 'L17 8XY', email: 'anna@x.com' }), annaBoth, annaPostcode3];
+    function mustLink(sut: IncrementalResolver): MasterEvent[] {
+      const result = sut.addMustLink('a1', 'c2');
+      if (!result.ok) throw new Error(result.error.message);
+      return [...result.events];
+    }
+    const plain = (sut: IncrementalResolver, id: string) => JSON.parse(JSON.stringify(sut.edgesOf(id))) as unknown;
+    function scored(): { sut: IncrementalResolver; recorded: RecordedEdge[][]; events: MasterEvent[] } {
+      const sut = new IncrementalResolver(testModel());
+      const recorded: RecordedEdge[][] = [];
+      const events: MasterEvent[] = [];
+      arrivals.forEach((r, n) => {
+        if (n === 4) events.push(...mustLink(sut));
+        const resolution = sut.add(r);
+        recorded.push(recordedEdges(r.id, resolution.edges));
+        events.push(...resolution.events);
+      });
+      return { sut, recorded, events };
+    }
+
+    it('restores the same edges, masters, events and review queue as scoring, without asking the blocking', () => {
+      const live = scored();
+      const replay = new IncrementalResolver(testModel());
+      const events: MasterEvent[] = [];
+      arrivals.forEach((r, n) => {
+        if (n === 4) events.push(...mustLink(replay));
+        const resolution = replay.add(r, live.recorded[n]);
+        expect(resolution.candidates).toBe(0);
+        events.push(...resolution.events);
+      });
+      expect(live.recorded.some((edges) => edges.length > 1)).toBe(true);
+      expect(events).toEqual(live.events);
+      expect(replay.snapshot()).toEqual(live.sut.snapshot());
+      expect(replay.reviewQueue()).toEqual(live.sut.reviewQueue());
+      for (const r of arrivals) expect(plain(replay, r.id)).toEqual(plain(live.sut, r.id));
+    });
+
+    it('keeps what was recorded, not what the matcher would now decide', () => {
+      // two records that share only a name stay apart when scored; a log that says they linked is obeyed
+      const replay = new IncrementalResolver(testModel());
+      replay.add(annaDob, []);
+      const second = replay.add(annaPostcode, [['a1', 'link', 'score', 20]]);
+      expect(second.outcome).toBe('linked');
+      expect(replay.masterOf('c1')).toBe(replay.masterOf('a1'));
+      expect(replay.edgesOf('c1')[0]!.weight).toBe(20);
+    });
+
+    it('scores as usual when a recorded edge names a record it does not hold', () => {
+      const replay = new IncrementalResolver(testModel());
+      replay.add(annaDob);
+      const second = replay.add(annaDob2, [['not-held', 'link', 'score', 20]]);
+      expect(second.candidates).toBeGreaterThan(0);
+      expect(replay.edgesOf('a2').map((e) => e.b)).toEqual(['a1']);
+    });
   });
 
   describe('rescore', () => {

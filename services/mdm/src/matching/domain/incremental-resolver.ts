@@ -63,6 +63,22 @@ export interface MatchEdge {
 
 export type MergeReason = 'MATCHED' | 'REVIEW_DECISION' | 'MODEL_PROMOTED';
 
+/**
+ * A scored edge as the log keeps it: the other record, the edge's kind and reason, and its
+ * weight, exactly as scored. A replay that restores these instead of scoring again reproduces
+ * the masters that were committed, whichever version of the matcher replays them, and skips
+ * the blocking and the comparisons, most of a record's cost. Reviewers' must-links are not
+ * kept here: they are restored from the decisions, as when the record was first resolved.
+ */
+export type RecordedEdge = readonly [other: string, kind: 'link' | 'review', reason: MatchEdge['reason'], weight: number];
+
+/** The recorded form of the scored edges among `edges` (must-links are left out: see RecordedEdge). */
+export function recordedEdges(recordId: string, edges: readonly MatchEdge[]): RecordedEdge[] {
+  const out: RecordedEdge[] = [];
+  for (const e of edges) if (e.kind !== 'must-link') out.push([e.a === recordId ? e.b : e.a, e.kind, e.reason, e.weight]);
+  return out;
+}
+
 export interface SplitPart {
   readonly masterId: string;
   readonly version: number;
@@ -283,11 +299,20 @@ export class IncrementalResolver {
   }
 
   /** Adds a record, or replaces it when its id is known (a correction). */
-  add(record: MatchRecord): Resolution {
+  /**
+   * Resolves a record. `recorded`: the edges this record was given when it was first resolved
+   * (a replay of the log), restored instead of scored; if one of them names a record not held
+   * (a log that does not belong to this state), the record is scored as usual.
+   */
+  add(record: MatchRecord, recorded?: readonly RecordedEdge[]): Resolution {
     const events: MasterEvent[] = [];
     if (this.arrival.has(record.id)) events.push(...this.withdraw(record.id));
-    const candidates = this.index.candidates(record, this.options.maxCandidates);
-    const newEdges = this.scoreCandidates(record, candidates);
+    let candidates: readonly MatchRecord[] = [];
+    let newEdges = recorded ? this.restoreEdges(record.id, recorded) : undefined;
+    if (!newEdges) {
+      candidates = this.index.candidates(record, this.options.maxCandidates);
+      newEdges = this.scoreCandidates(record, candidates);
+    }
     this.arrival.set(record.id, this.nextArrival++);
     for (const e of newEdges) this.storeEdge(e);
 
@@ -557,9 +582,25 @@ export class IncrementalResolver {
       if (decision.outcome === 'new') continue;
       out.push(new StoredEdge(record.id, c.id, decision.outcome, decision.reason, this.model.version, this.edgeWeights, this.edgeWeights.add(weight)));
     }
-    // Reviewers' must-links hold whatever the blocking found.
-    for (const other of must ?? []) if (this.arrival.has(other)) out.push(this.mustLinkEdge(record.id, other));
+    this.addMustLinkEdges(record.id, out);
     return out;
+  }
+
+  /** Scored edges as recorded, then the must-links, as scoreCandidates would have made them; undefined if one names a record not held. */
+  private restoreEdges(recordId: string, recorded: readonly RecordedEdge[]): StoredEdge[] | undefined {
+    for (const [other] of recorded) if (!this.arrival.has(other) || other === recordId) return undefined;
+    const out: StoredEdge[] = [];
+    for (const [other, kind, reason, weight] of recorded) {
+      out.push(new StoredEdge(recordId, other, kind, reason, this.model.version, this.edgeWeights, this.edgeWeights.add(weight)));
+    }
+    this.addMustLinkEdges(recordId, out);
+    return out;
+  }
+
+  /** Reviewers' must-links hold whatever the blocking found. */
+  private addMustLinkEdges(recordId: string, out: StoredEdge[]): void {
+    const must = this.mustLinks.get(recordId);
+    for (const other of must ?? []) if (this.arrival.has(other)) out.push(this.mustLinkEdge(recordId, other));
   }
 
   private mustLinkEdge(a: string, b: string): StoredEdge {
