@@ -435,7 +435,15 @@ async function restart(mdm: ServiceProcess, logEntries: number): Promise<Record<
   const seconds = (Date.now() - started) / 1000;
   const rss = new ProcessWatch(mdm);
   await rss.sample();
-  return { logEntries, secondsUntilReady: Number(seconds.toFixed(1)), entriesPerSecond: Math.round(logEntries / seconds), rssMiBWhenReady: mib(rss.last), loadAverageAfter: load() };
+  // Ready also waits for the consumer to join its group, which waits for the killed process's
+  // membership to expire (the session timeout, 30 s after the kill): the replay itself is timed
+  // by mdm.
+  const text = await (await fetch(`${mdm.url}/metrics`, { signal: AbortSignal.timeout(120_000) })).text();
+  const replaySeconds = Number(text.match(/^mdm_projection_rebuild_seconds(?:\{[^}]*\})? ([\d.e+-]+)$/m)?.[1] ?? NaN);
+  return {
+    logEntries, secondsUntilReady: Number(seconds.toFixed(1)), replaySeconds, entriesReplayedPerSecond: Math.round(logEntries / replaySeconds),
+    rssMiBWhenReady: mib(rss.last), loadAverageAfter: load(),
+  };
 }
 
 async function main(): Promise<void> {

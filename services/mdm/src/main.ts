@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_TOPICS } from '@hub/contracts';
 import { OutboxParkedTable1764150000000, runService } from '@hub/platform';
-import { Histogram } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
 import { loadTables } from '@hub/synthetic';
 import { AppModule } from './app.module';
 import { MdmTables1764150000000 } from './database/mdm-tables.migration';
@@ -47,7 +47,18 @@ void runService({
       runtime.logger.fatal({ error: error.message }, 'invalid MDM_POLICY_FILE');
       process.exit(78);
     }
-    const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel, policy, (count) => candidates.observe(count));
+    const rebuildSeconds = new Gauge({
+      name: 'mdm_projection_rebuild_seconds', help: 'Seconds the last rebuild of the projection from the log took (at start, or after a failed transaction)',
+      registers: [runtime.metrics.registry],
+    });
+    const rebuildEntries = new Gauge({ name: 'mdm_projection_rebuild_entries', help: 'Log entries the last rebuild of the projection replayed', registers: [runtime.metrics.registry] });
+    const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel, policy, {
+      candidates: (count) => candidates.observe(count),
+      rebuilt: (entries, seconds) => {
+        rebuildEntries.set(entries);
+        rebuildSeconds.set(seconds);
+      },
+    });
     return {
       module: class MdmRoot {},
       imports: [AppModule.forResolution(resolution, { dataSource: runtime.dataSource!, logger: runtime.logger, serviceToken: runtime.config.MDM_SERVICE_TOKEN })],

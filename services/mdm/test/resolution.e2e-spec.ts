@@ -84,6 +84,10 @@ describe('mdm through the pipeline', () => {
     expect(afterKill).toBeLessThan(120 + 1500); // it really died mid-stream
     mdm.spawn();
     await mdm.waitReady();
+    // the restart replayed the whole log (the records and the first model), and says how long it took
+    const metrics = await (await fetch(`${mdm.url}/metrics`)).text();
+    expect(Number(metrics.match(/^mdm_projection_rebuild_entries(?:\{[^}]*\})? (\d+)$/m)?.[1])).toBe(afterKill + 1);
+    expect(metrics).toMatch(/^mdm_projection_rebuild_seconds(?:\{[^}]*\})? \d/m);
     await waitFor(120 + 1500);
     // nothing applied twice
     expect((await db.query(`SELECT count(DISTINCT event_id)::int AS n FROM observation_log WHERE kind = 'observed'`))[0].n).toBe(120 + 1500);

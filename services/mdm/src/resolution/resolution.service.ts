@@ -6,9 +6,16 @@ import { type IncrementalResolver, type MasterEvent, type MatchModel, type Match
 import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
 import { ResolutionRefused, ResolverProjection } from './projection';
 import { masterMessages, type MasterView, type SplitReason } from './master-messages';
-import { appendToLog, hasModelEntry, immediateQueries, lastLogSeq, type LogEntry, lockResolution, markPromoted, type MasterRow, readLog, saveMasters, storeModel } from './resolution.repository';
+import { appendToLog, hasModelEntry, immediateQueries, lastLogSeq, type LogEntry, lockResolution, markPromoted, type MasterRow, type Queryable, readLog, saveMasters, storeModel } from './resolution.repository';
 
 type RecordEntry = Extract<LogEntry, { key: string }>;
+
+export interface ResolutionObserver {
+  /** The number of candidates scored for each new observation. */
+  candidates?(count: number): void;
+  /** A rebuild of the projection from the log (at start, or after a failed transaction): entries replayed, seconds. */
+  rebuilt?(entries: number, seconds: number): void;
+}
 
 /** Observations resolved in one transaction at most, whatever the partitions bring together. */
 const MAX_GROUPED_OBSERVATIONS = 2000;
@@ -48,6 +55,31 @@ function observationOf(message: ConsumedMessage): RecordEntry {
 
 export type ReviewDecision = 'must-link' | 'cannot-link';
 
+/** Log entries read at a time when catching up or replaying. */
+const LOG_PAGE = 5000;
+
+/**
+ * Applies the log's entries after `afterSeq` to `projection`, in order, telling `applied` each
+ * entry's sequence number once it is applied and `pageDone` after each page.
+ */
+async function replayLog(db: Queryable, projection: ResolverProjection, afterSeq: number, applied: (seq: number) => void, pageDone?: () => void): Promise<void> {
+  let page = readLog(db, afterSeq, LOG_PAGE);
+  for (;;) {
+    const entries = await page;
+    if (entries.length === 0) return;
+    // A full page: the next one is read while this one is applied (PostgreSQL answers on the
+    // other core instead of this process waiting for it). A short one: the log ends there.
+    page = entries.length === LOG_PAGE ? readLog(db, entries[entries.length - 1]!.seq, LOG_PAGE) : Promise.resolve([]);
+    // awaited on the next turn; if applying fails first, its own failure must not go unhandled
+    page.catch(() => undefined);
+    for (const entry of entries) {
+      projection.apply(entry, entry.kind === 'model-promoted' ? entry.model : undefined);
+      applied(entry.seq);
+    }
+    pageDone?.();
+  }
+}
+
 /** How often a replay of the log at start reports its progress. */
 const REPLAY_PROGRESS_EVERY_MS = 10_000;
 
@@ -83,8 +115,8 @@ export class ResolutionService implements MasterView {
     private readonly initialModel: MatchModel,
     /** Trusted identifier schemes and survivorship trust (the shipped defaults unless configured). */
     readonly policy: MdmPolicy = loadMdmPolicy(),
-    /** Told the number of candidates scored for each new observation (a metric). */
-    private readonly onCandidates: (count: number) => void = () => undefined,
+    /** What the service's metrics are told. */
+    private readonly observer: ResolutionObserver = {},
   ) {}
 
   get modelVersion(): string {
@@ -126,22 +158,19 @@ export class ResolutionService implements MasterView {
       reported = Date.now();
       this.logger.info({ replayed: applied, upToSeq: this.appliedSeq, lastSeq, entriesPerSecond: Math.round(applied / ((reported - started) / 1000)) }, 'replaying the log');
     });
-    this.logger.info({ replayed, masters: this.resolver.snapshot().length, modelVersion: this.modelVersion, ms: Date.now() - started }, 'resolver rebuilt from the log');
+    const ms = Date.now() - started;
+    this.logger.info({ replayed, masters: this.resolver.snapshot().length, modelVersion: this.modelVersion, ms }, 'resolver rebuilt from the log');
+    this.observer.rebuilt?.(replayed, ms / 1000);
   }
 
   /** Applies what the log holds beyond this projection; returns how many entries. */
   private async catchUp(db: DataSource | EntityManager, onProgress?: (applied: number) => void): Promise<number> {
     let applied = 0;
-    for (;;) {
-      const entries = await readLog(db, this.appliedSeq);
-      if (entries.length === 0) return applied;
-      for (const entry of entries) {
-        this.state.apply(entry, entry.kind === 'model-promoted' ? entry.model : undefined);
-        this.appliedSeq = entry.seq;
-      }
-      applied += entries.length;
-      onProgress?.(applied);
-    }
+    await replayLog(db, this.state, this.appliedSeq, (seq) => {
+      this.appliedSeq = seq;
+      applied++;
+    }, () => onProgress?.(applied));
+    return applied;
   }
 
   /** Brings this process's projection up to the committed log (before answering a read). */
@@ -209,7 +238,7 @@ export class ResolutionService implements MasterView {
         for (const observation of chunk) {
           events.push(...this.state.apply(observation));
           if (observation.kind === 'observed') {
-            this.onCandidates(this.state.lastCandidates);
+            this.observer.candidates?.(this.state.lastCandidates);
             logged.push({ ...observation, edges: recordedEdges(observation.key, this.state.lastEdges) });
           } else {
             logged.push(observation);
@@ -398,12 +427,7 @@ export class ResolutionService implements MasterView {
    */
   async preview(candidate: MatchModel): Promise<{ before: ReturnType<IncrementalResolver['snapshot']>; after: ReturnType<IncrementalResolver['snapshot']>; events: MasterEvent[] }> {
     const scratch = new ResolverProjection(this.initialModel, this.names, this.policy);
-    for (let after = 0; ; ) {
-      const entries = await readLog(this.dataSource, after);
-      if (entries.length === 0) break;
-      for (const entry of entries) scratch.apply(entry, entry.kind === 'model-promoted' ? entry.model : undefined);
-      after = entries[entries.length - 1]!.seq;
-    }
+    await replayLog(this.dataSource, scratch, 0, () => undefined);
     const before = scratch.resolver.snapshot();
     const events = scratch.model.version === candidate.version ? [] : scratch.apply({ kind: 'model-promoted', version: candidate.version, promotedBy: 'preview', promotedAt: Date.now() }, candidate);
     return { before, after: scratch.resolver.snapshot(), events };
