@@ -298,11 +298,11 @@ export class IncrementalResolver {
     return this.model.version;
   }
 
-  /** Adds a record, or replaces it when its id is known (a correction). */
   /**
-   * Resolves a record. `recorded`: the edges this record was given when it was first resolved
-   * (a replay of the log), restored instead of scored; if one of them names a record not held
-   * (a log that does not belong to this state), the record is scored as usual.
+   * Adds a record, or replaces it when its id is known (a correction). `recorded`: the edges
+   * the record was given when it was first resolved (a replay of the log), restored instead of
+   * scored; if one of them names a record not held (a log that does not belong to this state),
+   * the record is scored as usual.
    */
   add(record: MatchRecord, recorded?: readonly RecordedEdge[]): Resolution {
     const events: MasterEvent[] = [];
