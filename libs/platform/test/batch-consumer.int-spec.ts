@@ -9,7 +9,7 @@ import {
   injectTraceHeaders, openDatabase, platformProducerConfig, startTracing, stopTracing, tracer,
 } from '../src';
 import { until } from './helpers/until';
-import { TallyTable1764133300000, amountAdded, applyBatch, tallyChanged } from './tally/tally';
+import { TallyTable1764133300000, amountAdded, applyBatch, tallyChanged, tallyTotal } from './tally/tally';
 
 const logger = createLogger('batch-consumer-test', 'silent');
 
@@ -78,8 +78,7 @@ describe(BatchConsumer.name, () => {
     await stopTracing();
   });
 
-  const total = async (account: string) =>
-    ((await dataSource.query(`SELECT total::int AS total FROM tally WHERE account = $1`, [account])) as { total: number }[])[0]?.total;
+  const total = (account: string) => tallyTotal(dataSource, account);
 
   it('dead-letters a message that can never be processed, with its original bytes, and goes on', async () => {
     const poison = Buffer.from('not avro at all');

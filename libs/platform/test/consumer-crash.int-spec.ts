@@ -4,8 +4,9 @@ import { ConfigResourceTypes, type Kafka, type Producer } from 'kafkajs';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import { BatchConsumer, PlatformTables1764133200000, createKafka, createLogger, openDatabase, platformProducerConfig } from '../src';
+import { readRawValues } from './helpers/read-topic';
 import { until } from './helpers/until';
-import { TallyTable1764133300000, amountAdded, applyBatch } from './tally/tally';
+import { TallyTable1764133300000, amountAdded, applyBatch, tallyTotal } from './tally/tally';
 
 /** Collects a pino logger's lines, so the test can see what the consumer said. */
 class LogLines extends Writable {
@@ -66,8 +67,7 @@ describe(`${BatchConsumer.name} after a non-retriable crash`, () => {
     await dataSource?.destroy();
   });
 
-  const total = async (account: string) =>
-    ((await dataSource.query(`SELECT total::int AS total FROM tally WHERE account = $1`, [account])) as { total: number }[])[0]?.total;
+  const total = (account: string) => tallyTotal(dataSource, account);
 
   it('starts itself again, then dead-letters the message and applies the rest once', async () => {
     const poison = Buffer.from('not avro at all');
@@ -91,8 +91,8 @@ describe(`${BatchConsumer.name} after a non-retriable crash`, () => {
     await admin.disconnect();
 
     expect(await until(async () => ((await total('a')) === 12 ? 12 : undefined))).toBe(12);
-    const letter = await readOne(kafka, dlq);
-    const decoded = decode(letter);
+    const [letter] = await readRawValues(kafka, dlq, 1);
+    const decoded = decode(letter!);
     expect(decoded.name).toBe('DeadLetter');
     expect((decoded.value as DeadLetter).value).toEqual(poison);
     expect((decoded.value as DeadLetter).errorCode).toBe('TEST.UNDECODABLE');
@@ -102,13 +102,3 @@ describe(`${BatchConsumer.name} after a non-retriable crash`, () => {
   });
 });
 
-async function readOne(kafka: Kafka, topic: string): Promise<Buffer> {
-  const reader = kafka.consumer({ groupId: `${topic}.reader.${Date.now()}` });
-  await reader.connect();
-  await reader.subscribe({ topics: [topic], fromBeginning: true });
-  const value = await new Promise<Buffer>((resolve) => {
-    void reader.run({ eachMessage: async ({ message }) => resolve(message.value!) });
-  });
-  await reader.disconnect();
-  return value;
-}

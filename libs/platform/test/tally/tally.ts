@@ -75,3 +75,8 @@ export async function applyBatch(dataSource: DataSource, messages: ConsumedMessa
     );
   });
 }
+
+/** An account's running total, or undefined before its first amount. */
+export async function tallyTotal(dataSource: DataSource, account: string): Promise<number | undefined> {
+  return ((await dataSource.query(`SELECT total::int AS total FROM tally WHERE account = $1`, [account])) as { total: number }[])[0]?.total;
+}

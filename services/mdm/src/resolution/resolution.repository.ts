@@ -58,7 +58,7 @@ export async function lastLogSeq(db: Queryable): Promise<number> {
 }
 
 /** Log entries after `afterSeq`, in order, a page at a time. */
-export async function readLog(db: Queryable, afterSeq: number, limit = 5000): Promise<ReplayedEntry[]> {
+export async function readLog(db: Queryable, afterSeq: number, limit: number): Promise<ReplayedEntry[]> {
   const rows: Array<{
     seq: string; record_key: string; kind: LogEntry['kind']; event_id: string; source_system: string; source_record_id: string; source_version: string;
     occurred_at: string; person: PersonDetails | null; detail: Record<string, unknown> | null; params: MatchModel | null;
