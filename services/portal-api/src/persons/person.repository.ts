@@ -33,6 +33,23 @@ export interface SearchHit {
   score: number;
 }
 
+/** The masters with these ids ($1), locked in id order; after `probeByKey`. */
+export const LOCK_PERSONS_SQL = `SELECT ${COLUMNS} FROM person WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`;
+
+/** Removes the masters with these ids ($1); after `probeByKey`. */
+export const ERASE_PERSONS_SQL = `DELETE FROM person WHERE id = ANY($1::text[])`;
+
+/**
+ * For the rest of the transaction, a batch's ids find their rows through the primary key.
+ * PostgreSQL's own plan for `id = ANY(<a few thousand ids>)` on a table whose statistics lag
+ * its growth (the read model grows by every master created) was a scan of the whole table,
+ * 70 ms for 2,000 ids among 300,000 rows and more as it grows; ingest's lookups had the same
+ * trap (docs/benchmarks.md, "Lookups that probe the primary key").
+ */
+export async function probeByKey(manager: EntityManager): Promise<void> {
+  await manager.query(`SET LOCAL enable_seqscan = off`);
+}
+
 /** The `person` read model: written by the master-person consumer, read by the API. */
 export class PersonRepository {
   constructor(private readonly dataSource: DataSource, private readonly nameSimilarity: number) {}
@@ -40,13 +57,17 @@ export class PersonRepository {
   /** The masters with these ids, locked for the caller's transaction (in id order, so two writers cannot deadlock). */
   async lock(manager: EntityManager, ids: readonly string[]): Promise<Map<string, PersonState>> {
     if (ids.length === 0) return new Map();
-    const rows: PersonRow[] = await manager.query(`SELECT ${COLUMNS} FROM person WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]]);
+    await probeByKey(manager);
+    const rows: PersonRow[] = await manager.query(LOCK_PERSONS_SQL, [[...new Set(ids)]]);
     return new Map(rows.map((row) => [row.id, stateOf(row)]));
   }
 
   async save(manager: EntityManager, changed: ReadonlyMap<string, PersonState | null>): Promise<void> {
     const erased = [...changed].filter(([, state]) => state === null).map(([id]) => id);
-    if (erased.length) await manager.query(`DELETE FROM person WHERE id = ANY($1::text[])`, [erased]);
+    if (erased.length) {
+      await probeByKey(manager);
+      await manager.query(ERASE_PERSONS_SQL, [erased]);
+    }
     for (const state of changed.values()) {
       if (!state) continue;
       const search = searchColumnsOf(state.status === 'active' ? state.golden : null);
