@@ -1,4 +1,4 @@
-// `npm run bench:ingest [-- --rows N] [--no-precheck] [--in-thread]`: N synthetic records (default
+// `npm run bench:ingest [-- --rows N] [--no-precheck] [--in-thread] [--undo]`: N synthetic records (default
 // 1,000,000) from a CSV file to validated Avro events on Kafka through ingest's loader, with
 // the raw produce ceiling of the platform's producer settings measured in the same run.
 // Prints figures; asserts nothing. Uses its own database and topic prefix and removes them.
@@ -20,6 +20,8 @@ const ROWS = option('rows', 1_000_000);
 const precheck = !args.includes('--no-precheck');
 // --in-thread: parse, map and encode in the main thread instead of the build worker, to compare
 const buildIn = args.includes('--in-thread') ? 'this-thread' : 'worker';
+// --undo: then undo the load (`npm run feed -- undo`), timed on its own
+const undo = args.includes('--undo');
 const root = join(__dirname, '..', '..', '..');
 
 async function main(): Promise<void> {
@@ -59,6 +61,12 @@ async function main(): Promise<void> {
         },
       });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      let undone: { withdrawn: number; seconds: number } | undefined;
+      if (undo) {
+        const undoStarted = process.hrtime.bigint();
+        const result = await runner.undo(report.load);
+        undone = { withdrawn: result.withdrawn, seconds: Number(process.hrtime.bigint() - undoStarted) / 1e9 };
+      }
       await relay.stop();
       await producer.disconnect();
       await dataSource.destroy();
@@ -73,6 +81,7 @@ async function main(): Promise<void> {
         rssMiBAt10pct: mib(rssAt[0.1]), rssMiBAt50pct: mib(rssAt[0.5]), rssMiBAt100pct: mib(rssAt[1]), peakRssMiB: mib(peakRss),
         fileMiB: mib(size),
         phaseSeconds: Object.fromEntries(Object.entries(phaseTimings).map(([phase, ms]) => [phase, Number((ms / 1000).toFixed(1))])),
+        ...(undone ? { undo: { withdrawn: undone.withdrawn, seconds: Number(undone.seconds.toFixed(1)), recordsPerSecond: Math.round(undone.withdrawn / undone.seconds) } } : {}),
       })}\n`);
     } finally {
       clearInterval(sampler);

@@ -136,6 +136,25 @@ describe('ingest loads, against the real Kafka and PostgreSQL', () => {
     expect((gone[0]!.value as { reason: string }).reason).toBe('MISSING_FROM_SNAPSHOT');
   });
 
+  it('withdraws every record of a large undo and of a large snapshot gap once, page after page', async () => {
+    // the harness works in pages of 50: 120 records are three pages
+    const many = Array.from({ length: 120 }, (_, i) => personRow(1000 + i));
+    const load = await hub.runner.loadFile('test-people', writeFile(dir, 'undo-many.csv', csv(...many)));
+    expect(await hub.runner.undo(load.load)).toMatchObject({ status: 'undone', withdrawn: 120 });
+    const undone = (await hub.read('hub.ingest.partner-records.v1')).filter((m) => m.name === 'PartnerRecordWithdrawn' && (m.value as { reason: string }).reason === 'LOAD_UNDONE');
+    const undoneKeys = undone.map((m) => m.key).filter((key) => /^test-people\/P1[01]\d\d$/.test(key));
+    expect(new Set(undoneKeys).size).toBe(120);
+    expect(undoneKeys).toHaveLength(120);
+
+    const snapshot = Array.from({ length: 130 }, (_, i) => personRow(2000 + i));
+    await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap-many-1.csv', csv(...snapshot)));
+    const second = await hub.runner.loadFile('test-snapshot', writeFile(dir, 'snap-many-2.csv', csv(...snapshot.slice(0, 10))));
+    expect(second).toMatchObject({ duplicates: 10, withdrawn: 120 });
+    const gone = (await hub.read('hub.ingest.partner-records.v1')).filter((m) => m.name === 'PartnerRecordWithdrawn' && (m.value as { reason: string }).reason === 'MISSING_FROM_SNAPSHOT' && /^test-snapshot\/P2\d\d\d$/.test(m.key));
+    expect(new Set(gone.map((m) => m.key)).size).toBe(120);
+    expect(gone).toHaveLength(120);
+  });
+
   it('gives a record that comes back to an earlier state new event ids, so consumers apply it', async () => {
     // delta: A, B, then A again
     await hub.runner.loadFile('test-people', writeFile(dir, 'back-1.csv', csv(personRow(90))));

@@ -347,9 +347,10 @@ export class LoadRunner {
   }
 
   private async withdrawMissing(feed: CompiledFeed, context: RowContext, counters: LoadCounters): Promise<void> {
-    for (;;) {
-      const missing = await this.store.missingFromSnapshot(feed.name, context.loadId, this.batchSize);
+    for (let after: string | undefined; ; ) {
+      const missing = await this.store.missingFromSnapshot(feed.name, context.loadId, this.batchSize, after);
       if (missing.length === 0) return;
+      after = missing[missing.length - 1]!.sourceRecordId;
       await this.publisher.publish(missing.flatMap((record) => atRevision(withdrawalEvents(context, { sourceRecordId: record.sourceRecordId, version: record.held.version, observations: record.held.observations as ObservationRef[], reason: 'MISSING_FROM_SNAPSHOT' }), record.held.revision + 1)));
       await this.store.markWithdrawn(feed.name, missing.map((record) => record.sourceRecordId), context.loadId);
       counters.withdrawn += missing.length;

@@ -124,20 +124,30 @@ export class RecordStore {
     );
   }
 
-  /** Records of a snapshot feed that the finished load did not contain: they have been withdrawn at source. */
-  async missingFromSnapshot(feed: string, loadId: string, limit: number): Promise<{ sourceRecordId: string; held: HeldRecord }[]> {
+  /**
+   * Records of a snapshot feed that the finished load did not contain: they have been
+   * withdrawn at source. A page at a time in key order, each page after the last one's key
+   * (`after`), so that a long list does not make every page read the feed from its start.
+   */
+  async missingFromSnapshot(feed: string, loadId: string, limit: number, after?: string): Promise<{ sourceRecordId: string; held: HeldRecord }[]> {
     const rows: { source_record_id: string; version: string; observations: ObservationRef[]; revision: number }[] = await this.dataSource.query(
       `SELECT source_record_id, version, observations, revision FROM source_record
-       WHERE feed = $1 AND NOT withdrawn AND seen_load_id IS DISTINCT FROM $2 ORDER BY source_record_id LIMIT $3`,
-      [feed, loadId, limit],
+       WHERE feed = $1 AND NOT withdrawn AND seen_load_id IS DISTINCT FROM $2 AND ($4::text IS NULL OR source_record_id > $4)
+       ORDER BY source_record_id LIMIT $3`,
+      [feed, loadId, limit, after ?? null],
     );
     return rows.map((row) => ({ sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false, revision: row.revision } }));
   }
 
-  /** Records a load brought or changed and that are still held: what undoing it withdraws. */
+  /**
+   * Records a load brought or changed and that are still held: what undoing it withdraws, a
+   * page at a time in no particular order (a withdrawn record leaves the load, so the next page
+   * is simply the next `limit` found). Ordering them made every page read and sort all that
+   * remained of the load: undoing 1,000,000 rows took 286 s against 24 s for 200,000.
+   */
   async broughtBy(loadId: string, limit: number): Promise<{ feed: string; sourceRecordId: string; held: HeldRecord }[]> {
     const rows: { feed: string; source_record_id: string; version: string; observations: ObservationRef[]; revision: number }[] = await this.dataSource.query(
-      `SELECT feed, source_record_id, version, observations, revision FROM source_record WHERE last_load_id = $1 AND NOT withdrawn ORDER BY source_record_id LIMIT $2`,
+      `SELECT feed, source_record_id, version, observations, revision FROM source_record WHERE last_load_id = $1 AND NOT withdrawn LIMIT $2`,
       [loadId, limit],
     );
     return rows.map((row) => ({ feed: row.feed, sourceRecordId: row.source_record_id, held: { version: row.version, observations: row.observations, withdrawn: false, revision: row.revision } }));
