@@ -5,3 +5,4 @@ export { TcpProxy, throughProxy } from './faults/tcp-proxy';
 export { KafkaGate } from './faults/kafka-gate';
 export { ServiceProcess, freePort } from './services/service-process';
 export { withIsolatedRun, type IsolatedRun } from './bench/isolated-run';
+export { planReads, type PlanQueryable } from './database/plan-reads';

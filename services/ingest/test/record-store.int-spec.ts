@@ -1,5 +1,5 @@
 import { openDatabase, PlatformTables1764133200000 } from '@hub/platform';
-import { createTestDatabase } from '@hub/testkit';
+import { createTestDatabase, planReads } from '@hub/testkit';
 import type { DataSource } from 'typeorm';
 import { IngestRecordRevision1764200000000, IngestTables1764140000000 } from '../src/database/ingest-tables.migration';
 import { HELD_VERSIONS_SQL, MARK_SEEN_SQL, MARK_WITHDRAWN_SQL, probeByKey, RecordStore } from '../src/loads/record-store';
@@ -7,25 +7,12 @@ import { HELD_VERSIONS_SQL, MARK_SEEN_SQL, MARK_WITHDRAWN_SQL, probeByKey, Recor
 const FEED = 'plans';
 const HELD = 30_000;
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-/** How each node of a plan reads source_record, and every join it makes (the update itself aside). */
-function reads(plan: PlanNode): string[] {
-  const own = (plan['Relation Name'] === 'source_record' && plan['Node Type'] !== 'ModifyTable') || plan['Node Type'].endsWith('Join') ? [plan['Node Type']] : [];
-  return [...own, ...(plan.Plans ?? []).flatMap(reads)];
-}
-
 async function planOf(dataSource: DataSource, sql: string, parameters: unknown[], probe = false): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.startTransaction();
   try {
     if (probe) await probeByKey(runner.manager);
-    const [row] = (await runner.query(`EXPLAIN (FORMAT JSON) ${sql}`, parameters)) as { 'QUERY PLAN': { Plan: PlanNode }[] }[];
-    return reads(row!['QUERY PLAN'][0]!.Plan);
+    return await planReads(runner.manager, sql, parameters, 'source_record');
   } finally {
     await runner.rollbackTransaction();
     await runner.release();

@@ -1,21 +1,9 @@
-import { createTestDatabase } from '@hub/testkit';
+import { createTestDatabase, planReads } from '@hub/testkit';
 import type { DataSource } from 'typeorm';
 import { ERASE_PERSONS_SQL, LOCK_PERSONS_SQL, PersonRepository, probeByKey } from '../src/persons/person.repository';
 import { openPortalDatabase } from './portal-harness';
 
 const HELD = 30_000;
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-/** How each node of a plan reads the person table (the delete itself aside). */
-function reads(plan: PlanNode): string[] {
-  const own = plan['Relation Name'] === 'person' && plan['Node Type'] !== 'ModifyTable' ? [plan['Node Type']] : [];
-  return [...own, ...(plan.Plans ?? []).flatMap(reads)];
-}
 
 /**
  * The read model's consumer locks and erases a batch of masters by id: that must cost the same
@@ -38,8 +26,7 @@ describe('portal-api\'s person table on PostgreSQL, holding many masters', () =>
     for (const sql of [LOCK_PERSONS_SQL, ERASE_PERSONS_SQL]) {
       const plan = await dataSource.transaction(async (manager) => {
         await probeByKey(manager);
-        const [row] = (await manager.query(`EXPLAIN (FORMAT JSON) ${sql}`, [batch])) as { 'QUERY PLAN': { Plan: PlanNode }[] }[];
-        return reads(row!['QUERY PLAN'][0]!.Plan);
+        return planReads(manager, sql, [batch], 'person');
       });
       expect(plan.length).toBeGreaterThan(0);
       expect(plan.filter((node) => !['Index Scan', 'Bitmap Heap Scan', 'Bitmap Index Scan'].includes(node))).toEqual([]);
