@@ -7,16 +7,11 @@ import { HELD_VERSIONS_SQL, MARK_SEEN_SQL, MARK_WITHDRAWN_SQL, probeByKey, Recor
 const FEED = 'plans';
 const HELD = 30_000;
 
-async function planOf(dataSource: DataSource, sql: string, parameters: unknown[], probe = false): Promise<string[]> {
-  const runner = dataSource.createQueryRunner();
-  await runner.startTransaction();
-  try {
-    if (probe) await probeByKey(runner.manager);
-    return await planReads(runner.manager, sql, parameters, 'source_record');
-  } finally {
-    await runner.rollbackTransaction();
-    await runner.release();
-  }
+function planOf(dataSource: DataSource, sql: string, parameters: unknown[], probe = false): Promise<string[]> {
+  return dataSource.transaction(async (manager) => {
+    if (probe) await probeByKey(manager);
+    return planReads(manager, sql, parameters, 'source_record');
+  });
 }
 
 /**
