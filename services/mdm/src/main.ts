@@ -11,6 +11,7 @@ import { buildNameTables, defaultModel, type MatchModel } from './matching/domai
 import { mdmConfigSchema } from './mdm.config';
 import { loadMdmPolicy, type MdmPolicy, PolicyFileError } from './policy/mdm-policy';
 import { ResolutionService } from './resolution/resolution.service';
+import { inlineMasterWriter, MasterWriterThread } from './resolution/master-writer';
 
 process.env.SERVICE_NAME ??= 'mdm';
 process.env.HTTP_PORT ??= '3002';
@@ -52,13 +53,16 @@ void runService({
       registers: [runtime.metrics.registry],
     });
     const rebuildEntries = new Gauge({ name: 'mdm_projection_rebuild_entries', help: 'Log entries the last rebuild of the projection replayed', registers: [runtime.metrics.registry] });
+    // Golden records, master rows and events are built on a thread of their own while the main
+    // thread resolves (master-writer.ts); from source (no built worker script), on the main thread.
+    const writer = MasterWriterThread.available() ? new MasterWriterThread(policy.survivorship) : inlineMasterWriter(policy.survivorship);
     const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel, policy, {
       candidates: (count) => candidates.observe(count),
       rebuilt: (entries, seconds) => {
         rebuildEntries.set(entries);
         rebuildSeconds.set(seconds);
       },
-    });
+    }, writer);
     return {
       module: class MdmRoot {},
       imports: [AppModule.forResolution(resolution, { dataSource: runtime.dataSource!, logger: runtime.logger, serviceToken: runtime.config.MDM_SERVICE_TOKEN })],

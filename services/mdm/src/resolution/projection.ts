@@ -47,6 +47,23 @@ function sourceOfKey(key: string): MemberRecord['source'] {
   return { sourceSystem: key.slice(0, slash), sourceRecordId: key.slice(slash + 1) };
 }
 
+/** A held record's text (`HeldRecords.text`) decoded: its source, time and details. */
+export function heldMember(key: string, text: string): MemberRecord {
+  const cut = text.indexOf('\n');
+  const details = text.slice(cut + 2);
+  const person = (text[cut + 1] === 'A' ? heldPerson(details) : JSON.parse(details)) as PersonDetails;
+  if (text[0] !== '[') return { source: sourceOfKey(key), occurredAt: Number(text.slice(0, cut)), person };
+  const [sourceSystem, sourceRecordId, occurredAt] = JSON.parse(text.slice(0, cut)) as [string, string, number];
+  return { source: { sourceSystem, sourceRecordId }, occurredAt, person };
+}
+
+/** A held record's source alone, without decoding its details. */
+export function heldSource(key: string, text: string): MemberRecord['source'] {
+  if (text[0] !== '[') return sourceOfKey(key);
+  const [sourceSystem, sourceRecordId] = JSON.parse(text.slice(0, text.indexOf('\n'))) as [string, string];
+  return { sourceSystem, sourceRecordId };
+}
+
 /**
  * Each held record's details, for golden records, kept as one flat string and decoded when its
  * master changes. At a city's scale these are millions of records of a few dozen small objects
@@ -76,22 +93,18 @@ export class HeldRecords {
 
   get(key: string): MemberRecord | undefined {
     const text = this.byKey.get(key);
-    if (text === undefined) return undefined;
-    const cut = text.indexOf('\n');
-    const details = text.slice(cut + 2);
-    const person = (text[cut + 1] === 'A' ? heldPerson(details) : JSON.parse(details)) as PersonDetails;
-    if (text[0] !== '[') return { source: sourceOfKey(key), occurredAt: Number(text.slice(0, cut)), person };
-    const [sourceSystem, sourceRecordId, occurredAt] = JSON.parse(text.slice(0, cut)) as [string, string, number];
-    return { source: { sourceSystem, sourceRecordId }, occurredAt, person };
+    return text === undefined ? undefined : heldMember(key, text);
   }
 
   /** The record's source alone, without decoding its details. */
   source(key: string): MemberRecord['source'] | undefined {
     const text = this.byKey.get(key);
-    if (text === undefined) return undefined;
-    if (text[0] !== '[') return sourceOfKey(key);
-    const [sourceSystem, sourceRecordId] = JSON.parse(text.slice(0, text.indexOf('\n'))) as [string, string];
-    return { sourceSystem, sourceRecordId };
+    return text === undefined ? undefined : heldSource(key, text);
+  }
+
+  /** The record as held (for `heldMember` on another thread, which decodes it there). */
+  text(key: string): string | undefined {
+    return this.byKey.get(key);
   }
 
   set(key: string, member: MemberRecord): void {

@@ -19,16 +19,6 @@ export type LogEntry =
 
 export type ReplayedEntry = (LogEntry & { seq: number }) & { model?: MatchModel };
 
-export interface MasterRow {
-  id: string;
-  version: number;
-  status: 'active' | 'alias' | 'retired';
-  survivorId: string | null;
-  records: string[];
-  aliases: string[];
-  golden: unknown;
-}
-
 /**
  * The transaction's own connection, whose statements leave the moment they are made. TypeORM's
  * query() awaits twice (its connection, its BeforeQuery broadcast) before it sends anything, so
@@ -143,16 +133,19 @@ export async function appendToLog(manager: Queryable, entries: readonly LogEntry
   return Math.max(0, ...inserted.map((row) => Number(row.seq)));
 }
 
-/** Upserts the read view of the masters a batch touched, in one statement (one JSON document, as above). */
-export async function saveMasters(manager: Queryable, rows: readonly MasterRow[], modelVersion: string): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Upserts the read view of the masters a batch touched, in one statement. `rows` is the JSON
+ * document `buildMasterWrites` makes: an array of
+ * `{id, version, status, survivor_id, records, aliases, golden}`.
+ */
+export async function saveMasters(manager: Queryable, rows: string, modelVersion: string): Promise<void> {
   await manager.query(
     `INSERT INTO master (id, version, status, survivor_id, records, aliases, golden, model_version, updated_at)
      SELECT id, version, status, survivor_id, records, aliases, golden, $2, now()
        FROM jsonb_to_recordset($1::jsonb) AS t(id text, version int, status text, survivor_id text, records jsonb, aliases jsonb, golden jsonb)
      ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, status = EXCLUDED.status, survivor_id = EXCLUDED.survivor_id,
        records = EXCLUDED.records, aliases = EXCLUDED.aliases, golden = EXCLUDED.golden, model_version = EXCLUDED.model_version, updated_at = now()`,
-    [JSON.stringify(rows.map((r) => ({ id: r.id, version: r.version, status: r.status, survivor_id: r.survivorId, records: r.records, aliases: r.aliases, golden: r.golden }))), modelVersion],
+    [rows, modelVersion],
   );
 }
 

@@ -1,12 +1,14 @@
 import { decode, type GoldenRecordInput, sourceRecordKey, type PersonDetails, type PersonObserved, type PartnerRecordWithdrawn } from '@hub/contracts';
-import { appendToOutbox, type ConsumedMessage, keepUnprocessed, type Logger, PermanentError } from '@hub/platform';
+import { appendToOutbox, type ConsumedMessage, keepUnprocessed, Latin1Bytes, type Logger, PermanentError } from '@hub/platform';
 import type { DataSource, EntityManager } from 'typeorm';
 import { goldenRecord, type MemberRecord } from '../golden-record/domain';
 import { type IncrementalResolver, type MasterEvent, type MatchModel, type MatchRecord, type NameTables, recordedEdges } from '../matching/domain';
 import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
 import { ResolutionRefused, ResolverProjection } from './projection';
-import { masterMessages, type MasterView, type SplitReason } from './master-messages';
-import { appendToLog, hasModelEntry, immediateQueries, lastLogSeq, type LogEntry, lockResolution, markPromoted, type MasterRow, type Queryable, readLog, saveMasters, storeModel } from './resolution.repository';
+import type { MasterView, SplitReason } from './master-messages';
+import { inlineMasterWriter, type MasterWriter } from './master-writer';
+import { type MasterWrites, takeMasterWriteJob } from './master-writes';
+import { appendToLog, hasModelEntry, immediateQueries, lastLogSeq, type LogEntry, lockResolution, markPromoted, type Queryable, readLog, saveMasters, storeModel } from './resolution.repository';
 
 type RecordEntry = Extract<LogEntry, { key: string }>;
 
@@ -99,7 +101,6 @@ const REPLAY_PROGRESS_EVERY_MS = 10_000;
 export class ResolutionService implements MasterView {
   private state!: ResolverProjection;
   private appliedSeq = 0;
-  private goldenMemo: Map<string, GoldenRecordInput> | undefined;
   /** Batches waiting for the next transaction, and whether a drain loop is running. */
   private pending: Array<{ observations: RecordEntry[]; resolve: () => void; reject: (error: unknown) => void }> = [];
   private draining = false;
@@ -117,6 +118,8 @@ export class ResolutionService implements MasterView {
     readonly policy: MdmPolicy = loadMdmPolicy(),
     /** What the service's metrics are told. */
     private readonly observer: ResolutionObserver = {},
+    /** Builds touched masters' rows and events: on this thread unless given one of its own (main.ts). */
+    private readonly writer: MasterWriter = inlineMasterWriter(policy.survivorship),
   ) {}
 
   get modelVersion(): string {
@@ -225,9 +228,10 @@ export class ResolutionService implements MasterView {
 
   /** Log, resolve, record masters, emit their events; all or nothing. */
   private resolveObservations(observations: readonly RecordEntry[]): Promise<void> {
-    return this.change(async (manager, log) => {
+    return this.change(async (manager, log, write) => {
       const fresh = await keepUnprocessed(manager, 'mdm', observations, (o) => o.eventId);
-      if (fresh.length === 0) return { events: [] };
+      if (fresh.length === 0) return [];
+      const splitReason: SplitReason = fresh.some((o) => o.kind === 'observed') ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN';
       const events: MasterEvent[] = [];
       let ranSince = Date.now();
       for (const chunk of chunksOf(fresh, ROWS_PER_STATEMENT)) {
@@ -235,8 +239,9 @@ export class ResolutionService implements MasterView {
         // rather than scoring again; PostgreSQL inserts a chunk while the next one is resolved.
         // (The entries handed to apply carry no edges of their own: a retried group scores again.)
         const logged: LogEntry[] = [];
+        const chunkEvents: MasterEvent[] = [];
         for (const observation of chunk) {
-          events.push(...this.state.apply(observation));
+          chunkEvents.push(...this.state.apply(observation));
           if (observation.kind === 'observed') {
             this.observer.candidates?.(this.state.lastCandidates);
             logged.push({ ...observation, edges: recordedEdges(observation.key, this.state.lastEdges) });
@@ -244,42 +249,47 @@ export class ResolutionService implements MasterView {
             logged.push(observation);
           }
           // Let the event loop run now and then, so that what arrives meanwhile (the next fetch
-          // from Kafka, PostgreSQL's answer) is read and handed on while a whole group is
-          // resolved, not after it (its own effect was not measured apart; docs/benchmarks.md).
+          // from Kafka, PostgreSQL's answer, the master writer's) is read and handed on while a
+          // whole group is resolved, not after it (its own effect was not measured apart;
+          // docs/benchmarks.md).
           if (Date.now() - ranSince >= YIELD_EVERY_MS) {
             await new Promise((resolve) => setImmediate(resolve));
             ranSince = Date.now();
           }
         }
         log(logged);
+        // the masters this chunk touched, as it left them, are built while the next one is resolved
+        write(chunkEvents, splitReason);
+        events.push(...chunkEvents);
       }
-      const splitReason: SplitReason = fresh.some((o) => o.kind === 'observed') ? 'RECORD_CORRECTED' : 'RECORD_WITHDRAWN';
-      return { events, splitReason };
+      return events;
     }).then(() => undefined);
   }
 
   /** A reviewer's must-link or cannot-link: honoured now and by every later match. */
   decide(a: string, b: string, decision: ReviewDecision, decidedBy: string, note: string | null): Promise<MasterEvent[]> {
-    return this.change(async (_manager, log) => {
+    return this.change(async (_manager, log, write) => {
       for (const key of [a, b]) {
         if (!this.state.members.has(key)) throw new ResolutionRefused('MDM.RECORD_NOT_FOUND', `no record ${key} is held`, 404);
       }
       const entry: LogEntry = { kind: decision, a, b, decidedBy, note, decidedAt: Date.now() };
       const events = this.state.apply(entry);
       log([entry]);
-      return { events, splitReason: 'REVIEW_DECISION' };
+      write(events, 'REVIEW_DECISION');
+      return events;
     });
   }
 
   /** Adopts a stored model: the rescoring's merges and splits go out as ordinary events. */
   promote(model: MatchModel, promotedBy: string): Promise<MasterEvent[]> {
-    return this.change(async (manager, log) => {
+    return this.change(async (manager, log, write) => {
       if (model.version === this.modelVersion) throw new ResolutionRefused('MDM.MODEL_ALREADY_PROMOTED', `model ${model.version} is the one in use`, 409);
       await markPromoted(manager, model.version);
       const entry: LogEntry = { kind: 'model-promoted', version: model.version, promotedBy, promotedAt: Date.now() };
       const events = this.state.apply(entry, model);
       log([entry]);
-      return { events, splitReason: 'MODEL_PROMOTED' };
+      write(events, 'MODEL_PROMOTED');
+      return events;
     });
   }
 
@@ -288,13 +298,17 @@ export class ResolutionService implements MasterView {
    * the entries `work` logs, the masters it touches and their events commit together. A change
    * that logs nothing writes nothing.
    *
-   * Each statement is sent the moment it is made and awaited at the end, so that PostgreSQL
-   * writes while this process computes: the log while the entries are resolved, the master rows
-   * while their events are built. They run one after another on the transaction's connection,
-   * in the order they were made, and it answers in that order, so the first failure is the
-   * one reported.
+   * `work` logs entries (`log`) and hands over the events of what it has applied so far
+   * (`write`): the masters they name are copied from the resolver at once, and their rows
+   * and events are built by the master writer (on its own thread in the service) while `work`
+   * goes on. Each statement is sent the moment it is made (a master writer's, the moment its
+   * job comes back, jobs in the order they were handed over) and awaited at the end, so that
+   * PostgreSQL writes while this process computes. They run one after another on the
+   * transaction's connection, in the order they were sent, and it answers in that order, so
+   * the first failure is the one reported; outbox rows are therefore written, and published,
+   * in the order of the events.
    */
-  private change(work: (manager: EntityManager, log: (entries: readonly LogEntry[]) => void) => Promise<{ events: MasterEvent[]; splitReason?: SplitReason }>): Promise<MasterEvent[]> {
+  private change(work: (manager: EntityManager, log: (entries: readonly LogEntry[]) => void, write: (events: MasterEvent[], splitReason: SplitReason) => void) => Promise<MasterEvent[]>): Promise<MasterEvent[]> {
     return this.exclusive(async () => {
       let lastSeq = this.appliedSeq;
       try {
@@ -311,29 +325,32 @@ export class ResolutionService implements MasterView {
           };
           // callers log at most a chunk at a time (resolveObservations) or a single entry
           const log = (entries: readonly LogEntry[]) => send(appendToLog(direct, entries).then((seq) => (lastSeq = Math.max(lastSeq, seq))));
-          const { events, splitReason } = await work(manager, log);
-          if (written.length === 0) return [];
-          // Each master's row once, with its state at the end of the change; its events in the
-          // order they happened (outbox rows are published in the order they were written, and
-          // statements on one connection run in the order they were sent). The client runs one
-          // statement at a time and keeps the rest, with their parameters, until their turn:
-          // the next chunk is built only once the one before the last has run, so that what
-          // waits is small and dies young.
-          const saved = new Set<string>();
           const now = Date.now();
-          const running: Promise<unknown>[] = [];
-          for (const chunk of chunksOf(events, ROWS_PER_STATEMENT)) {
-            if (running.length === 2) await running.shift();
-            // the master rows and the events of a chunk describe the same masters: one golden record each
-            this.goldenMemo = new Map();
-            try {
-              const rows = this.masterRows(chunk, saved);
-              if (rows.length > 0) send(saveMasters(direct, rows, this.modelVersion));
-              running.push(send(appendToOutbox(direct, masterMessages(chunk, this, this.modelVersion, this.topicPrefix, now, splitReason))));
-            } finally {
-              this.goldenMemo = undefined;
+          const modelVersion = this.modelVersion;
+          // each job's statements are sent when it comes back, after those of the jobs before it
+          let masters: Promise<void> = Promise.resolve();
+          // once `work` has failed the transaction rolls back and its connection goes back to
+          // the pool: a job that comes back later must not send anything on it
+          let failed = false;
+          const write = (events: MasterEvent[], splitReason: SplitReason) => {
+            for (const chunk of chunksOf(events, ROWS_PER_STATEMENT)) {
+              const job = this.writer.write(takeMasterWriteJob([...chunk], this.resolver, this.state.members, { modelVersion, topicPrefix: this.topicPrefix, now, splitReason }));
+              masters = masters.then(() => job).then((writes) => {
+                if (!failed) this.sendMasterWrites(direct, writes, modelVersion, send);
+              });
+              // a failure is awaited below; until then it must not count as unhandled
+              masters.catch(() => undefined);
             }
+          };
+          let events: MasterEvent[];
+          try {
+            events = await work(manager, log, write);
+          } catch (error) {
+            failed = true;
+            throw error;
           }
+          await masters;
+          if (written.length === 0) return [];
           await Promise.all(written);
           return events;
         });
@@ -349,38 +366,12 @@ export class ResolutionService implements MasterView {
     });
   }
 
-  /** The rows of the masters `events` touch, except those in `saved` (which it then holds too). */
-  private masterRows(events: readonly MasterEvent[], saved: Set<string>): MasterRow[] {
-    const touched = new Set<string>();
-    const touch = (id: string) => {
-      if (!saved.has(id)) touched.add(id);
-    };
-    for (const event of events) {
-      touch(event.masterId);
-      if (event.type === 'merged') event.mergedIds.forEach(touch);
-      if (event.type === 'split') event.parts.forEach((part) => touch(part.masterId));
-    }
-    for (const id of touched) saved.add(id);
-    return [...touched].map((id) => {
-      const survivor = this.resolver.resolve(id);
-      const records = survivor === id ? this.resolver.recordsOf(id) : [];
-      const status = survivor && survivor !== id ? 'alias' : records.length ? 'active' : 'retired';
-      return {
-        id, version: this.resolver.version(id), status, survivorId: status === 'alias' ? survivor! : null, records,
-        aliases: status === 'active' ? this.resolver.aliasesOf(id) : [], golden: status === 'active' ? this.golden(id) : null,
-      };
-    });
+  private sendMasterWrites(direct: Queryable, writes: MasterWrites, modelVersion: string, send: (statement: Promise<unknown>) => unknown): void {
+    if (writes.rows !== null) send(saveMasters(direct, writes.rows, modelVersion));
+    if (writes.messages.length > 0) send(appendToOutbox(direct, writes.messages.map((message) => ({ ...message, payload: new Latin1Bytes(message.payload) }))));
   }
 
   golden(masterId: string): GoldenRecordInput {
-    const memo = this.goldenMemo?.get(masterId);
-    if (memo) return memo;
-    const golden = this.computeGolden(masterId);
-    this.goldenMemo?.set(masterId, golden);
-    return golden;
-  }
-
-  private computeGolden(masterId: string): GoldenRecordInput {
     const members = this.resolver.recordsOf(masterId).map((key) => this.state.members.get(key)).filter((member): member is MemberRecord => member !== undefined);
     return members.length ? goldenRecord(members, this.policy.survivorship) : { person: { name: {} }, provenance: [] };
   }
