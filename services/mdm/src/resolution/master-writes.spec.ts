@@ -104,3 +104,18 @@ describe('master writes', () => {
     }
   });
 });
+
+describe('features made ahead', () => {
+  it('resolve exactly as the features apply makes itself', () => {
+    const entries = [observed('school-census', '1', ROBERT, 2_000), observed('police', '7', { ...ROBERT, given: 'Bob' }, 3_000), observed('gp-registrations', '3', ALICE)];
+    const plain = new ResolverProjection(testModel(), TEST_NAMES);
+    const ahead = new ResolverProjection(testModel(), TEST_NAMES);
+    // made by another projection, as the service makes them before the transaction that applies them
+    const features = entries.map((entry) => new ResolverProjection(testModel(), TEST_NAMES).featuresOf(entry as Extract<LogEntry, { kind: 'observed' }>));
+    const plainEvents = entries.flatMap((entry) => plain.apply(entry));
+    const aheadEvents = entries.flatMap((entry, i) => ahead.apply(entry, undefined, features[i]));
+    expect(aheadEvents).toEqual(plainEvents);
+    expect(ahead.resolver.snapshot()).toEqual(plain.resolver.snapshot());
+    expect(ahead.lastEdges).toEqual(plain.lastEdges);
+  });
+});

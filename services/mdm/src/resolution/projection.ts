@@ -2,7 +2,7 @@ import { contractRegistry, flatString, type PersonDetails } from '@hub/contracts
 import type { types } from 'avsc';
 import type { MemberRecord } from '../golden-record/domain';
 import type { MdmPolicy } from '../policy/mdm-policy';
-import { DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MasterEvent, type MatchEdge, type MatchModel, type NameTables, toMatchRecord } from '../matching/domain';
+import { DEFAULT_RESOLVER_OPTIONS, IncrementalResolver, type MasterEvent, type MatchEdge, type MatchModel, type MatchRecord, type NameTables, toMatchRecord } from '../matching/domain';
 import type { LogEntry } from './resolution.repository';
 
 /** An expected refusal of a request to change the masters, with a stable code. */
@@ -149,8 +149,17 @@ export class ResolverProjection {
     return this.currentModel;
   }
 
-  /** Applies one entry; returns the resolver's master events. `model` is the promoted one's parameters. */
-  apply(entry: LogEntry, model?: MatchModel): MasterEvent[] {
+  /** An observed record's features, as `apply` makes them: a pure function of the entry. */
+  featuresOf(entry: Extract<LogEntry, { kind: 'observed' }>): MatchRecord {
+    return toMatchRecord(entry.key, entry.sourceSystem, entry.person, { names: this.names });
+  }
+
+  /**
+   * Applies one entry; returns the resolver's master events. `model` is the promoted one's
+   * parameters; `features` an observed record's features if they were made ahead
+   * (`featuresOf`, a pure function of the entry).
+   */
+  apply(entry: LogEntry, model?: MatchModel, features?: MatchRecord): MasterEvent[] {
     switch (entry.kind) {
       case 'withdrawn':
         if (!this.members.has(entry.key)) return [];
@@ -159,7 +168,7 @@ export class ResolverProjection {
       case 'observed':
         this.members.set(entry.key, { source: { sourceSystem: entry.sourceSystem, sourceRecordId: entry.sourceRecordId }, person: entry.person, occurredAt: entry.occurredAt });
       {
-        const resolution = this.resolver.add(toMatchRecord(entry.key, entry.sourceSystem, entry.person, { names: this.names }), entry.edges);
+        const resolution = this.resolver.add(features ?? this.featuresOf(entry), entry.edges);
         this.lastCandidates = resolution.candidates;
         this.lastEdges = resolution.edges;
         return [...resolution.events];
