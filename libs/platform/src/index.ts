@@ -13,6 +13,7 @@ export * from './metrics/metrics';
 export * from './outbox/outbox-relay';
 export * from './outbox/outbox-writer';
 export * from './outbox/relay-thread';
+export * from './threads/worker-script';
 export * from './outbox/shard';
 export * from './telemetry/tracing';
 export * from './kafka/dead-letter';

@@ -1,5 +1,6 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerScriptOptions } from '@hub/platform';
 import type { QualityProfile } from '../quality/quality-profile';
 import type { BuildJob, WorkerCommand, WorkerReply } from './build-job';
 import { unpackBatch } from './built-wire';
@@ -17,14 +18,9 @@ export function buildWorkersStarted(): number {
 
 function startWorker(): Worker {
   started++;
-  // From the built service the worker is a .js file; from source (CLI, benchmarks, tests) a
-  // .ts file, which the worker compiles on load as its parent does.
-  const fromSource = extname(__filename) === '.ts';
-  const registered = process.execArgv.some((arg) => arg.includes('@swc-node/register'));
-  const worker = new Worker(join(__dirname, `build-worker${extname(__filename)}`), {
-    execArgv: fromSource && !registered ? [...process.execArgv, '-r', '@swc-node/register'] : process.execArgv,
-    env: fromSource ? { ...process.env, SWC_NODE_PROJECT: process.env.SWC_NODE_PROJECT ?? join(__dirname, '..', '..', '..', '..', 'tsconfig.json') } : process.env,
-  });
+  // the built worker from the built service, the TypeScript one from source (CLI, benchmarks, tests)
+  const file = join(__dirname, `build-worker${extname(__filename)}`);
+  const worker = new Worker(file, workerScriptOptions(file));
   // an idle worker that fails is simply not reused (an 'error' without a listener would throw here)
   worker.on('error', () => undefined);
   worker.on('exit', () => forget(worker));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerScriptOptions } from '@hub/platform';
 import type { SurvivorshipPolicy } from '../golden-record/domain';
 import { buildMasterWrites, type MasterWriteJob, type MasterWrites } from './master-writes';
 
@@ -66,14 +67,7 @@ export class MasterWriterThread implements MasterWriter {
   }
 
   private start(): Worker {
-    const fromSource = extname(this.workerFile) === '.ts';
-    const registered = process.execArgv.some((arg) => arg.includes('@swc-node/register'));
-    const worker = new Worker(this.workerFile, {
-      workerData: { survivorship: this.survivorship },
-      // from source (tests), the worker compiles its TypeScript on load as its parent does
-      execArgv: fromSource && !registered ? [...process.execArgv, '-r', '@swc-node/register'] : process.execArgv,
-      env: fromSource ? { ...process.env, SWC_NODE_PROJECT: process.env.SWC_NODE_PROJECT ?? join(__dirname, '..', '..', '..', '..', 'tsconfig.json') } : process.env,
-    });
+    const worker = new Worker(this.workerFile, { workerData: { survivorship: this.survivorship }, ...workerScriptOptions(this.workerFile) });
     worker.on('message', (reply: MasterWriterReply) => {
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;
