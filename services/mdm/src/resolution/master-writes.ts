@@ -49,6 +49,11 @@ export interface MasterWrites {
   messages: WrittenMessage[];
 }
 
+/** A master's golden record from its members; with none (every record withdrawn) an empty person, which is not an error. */
+export function goldenOf(members: readonly MemberRecord[], survivorship: SurvivorshipPolicy): GoldenRecordInput {
+  return members.length ? goldenRecord(members, survivorship) : { person: { name: {} }, provenance: [] };
+}
+
 /** The masters `events` name: each event's own, what a merge retired and what a split made. */
 function namedMasters(events: readonly MasterEvent[]): string[] {
   const named = new Set<string>();
@@ -101,7 +106,7 @@ export function buildMasterWrites(job: MasterWriteJob, survivorship: Survivorshi
         const text = job.held.get(key);
         return text === undefined ? [] : [heldMember(key, text)];
       });
-      made = members.length ? goldenRecord(members, survivorship) : { person: { name: {} }, provenance: [] };
+      made = goldenOf(members, survivorship);
       goldens.set(id, made);
     }
     return made;

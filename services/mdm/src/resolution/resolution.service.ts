@@ -1,13 +1,13 @@
 import { decode, type GoldenRecordInput, sourceRecordKey, type PersonDetails, type PersonObserved, type PartnerRecordWithdrawn } from '@hub/contracts';
 import { appendToOutbox, type ConsumedMessage, keepUnprocessed, Latin1Bytes, type Logger, PermanentError } from '@hub/platform';
 import type { DataSource, EntityManager } from 'typeorm';
-import { goldenRecord, type MemberRecord } from '../golden-record/domain';
+import type { MemberRecord } from '../golden-record/domain';
 import { type IncrementalResolver, type MasterEvent, type MatchModel, type MatchRecord, type NameTables, recordedEdges } from '../matching/domain';
 import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
 import { ResolutionRefused, ResolverProjection } from './projection';
-import type { MasterView, SplitReason } from './master-messages';
+import type { SplitReason } from './master-messages';
 import { inlineMasterWriter, type MasterWriter } from './master-writer';
-import { type MasterWrites, takeMasterWriteJob } from './master-writes';
+import { goldenOf, type MasterWrites, takeMasterWriteJob } from './master-writes';
 import { appendToLog, hasModelEntry, immediateQueries, lastLogSeq, type LogEntry, lockResolution, markPromoted, type Queryable, readLog, saveMasters, storeModel } from './resolution.repository';
 
 type RecordEntry = Extract<LogEntry, { key: string }>;
@@ -100,7 +100,7 @@ const REPLAY_PROGRESS_EVERY_MS = 10_000;
  * once cannot become two masters. After any failed transaction the projection is rebuilt from
  * the log, because it may be ahead of what committed.
  */
-export class ResolutionService implements MasterView {
+export class ResolutionService {
   private state!: ResolverProjection;
   private appliedSeq = 0;
   /** Batches waiting for the next transaction, and whether a drain loop is running. */
@@ -406,15 +406,7 @@ export class ResolutionService implements MasterView {
 
   golden(masterId: string): GoldenRecordInput {
     const members = this.resolver.recordsOf(masterId).map((key) => this.state.members.get(key)).filter((member): member is MemberRecord => member !== undefined);
-    return members.length ? goldenRecord(members, this.policy.survivorship) : { person: { name: {} }, provenance: [] };
-  }
-
-  sourceRecords(masterId: string) {
-    return this.resolver.recordsOf(masterId).map((key) => this.state.members.source(key)).filter((source): source is MemberRecord['source'] => source !== undefined);
-  }
-
-  aliases(masterId: string): string[] {
-    return this.resolver.aliasesOf(masterId);
+    return goldenOf(members, this.policy.survivorship);
   }
 
   /** Current clusters, for the pipeline-versus-library comparison and reports. */
