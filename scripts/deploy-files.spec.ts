@@ -21,6 +21,7 @@ const EXTRA_ENV = new Set([
   'SERVICE', // deploy/docker/entrypoint.mjs: which services/<name>/dist/main.js to run
   'NODE_ENV', // read by node libraries (production mode)
   'KAFKAJS_NO_PARTITIONER_WARNING', // silences kafkajs' start-up notice, as scripts/stack.mjs does
+  'NODE_OPTIONS', // V8's heap limit, sized with the container's memory limit
 ]);
 const KNOWN_ENV = new Set([...Object.keys(serviceConfigSchema.shape), ...EXTRA_ENV]);
 /** A service's own settings, beyond the platform's. */
@@ -225,6 +226,27 @@ describe('deploy/k8s', () => {
     const external = (rule: Obj) => !rule.from || (rule.from as Obj[]).some((peer) => peer.namespaceSelector || peer.ipBlock);
     const reachable = serviceDirs.filter((name) => policies.some((p) => selects(p.spec.podSelector, labelsOf(name)) && ((p.spec.ingress ?? []) as Obj[]).some(external)));
     expect(reachable.sort()).toEqual(['ingest', 'portal-api']);
+  });
+
+  it("keeps each service's V8 heap limit within its container's memory limit, with room to spare", () => {
+    const mebibytes = (quantity: string) => {
+      const m = /^(\d+)(Mi|Gi)$/.exec(quantity);
+      if (!m) throw new Error(`memory quantity ${quantity} is not in Mi or Gi`);
+      return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+    };
+    const sized: string[] = [];
+    for (const { name, spec } of podSpecs) {
+      for (const container of spec.containers as Obj[]) {
+        const options = ((container.env ?? []) as Obj[]).find((e) => e.name === 'NODE_OPTIONS')?.value as string | undefined;
+        const heap = options ? /--max-old-space-size=(\d+)/.exec(options) : null;
+        if (!heap) continue;
+        sized.push(name);
+        const limit = mebibytes(container.resources.limits.memory);
+        expect({ name, heapMiB: Number(heap[1]), withinFourFifths: Number(heap[1]) <= 0.8 * limit }).toEqual({ name, heapMiB: Number(heap[1]), withinFourFifths: true });
+      }
+    }
+    // mdm holds every master and its index in memory: its heap must be sized, not V8's default
+    expect(sized).toContain('mdm');
   });
 
   it('keeps mdm available through voluntary disruptions', () => {
