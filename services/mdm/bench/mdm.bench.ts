@@ -28,7 +28,8 @@
 // --cpu-prof itself is not allowed in NODE_OPTIONS) of the mdm process to .data/bench/mdm-prof
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
 // --max-old-space-size (large loads need more than V8's default); --mdm-node-options "…" adds
-// options of the mdm process alone (collector settings, say). --gc-trace <file> writes mdm's
+// options of the mdm process alone (collector settings, say); --mdm-v8-flags "…" sets V8 flags
+// that NODE_OPTIONS refuses (--heap-growing-percent=N, say) in it (v8-flags-preload.cjs). --gc-trace <file> writes mdm's
 // output, with V8's line for each major collection (its reason and pause) and a sample of the
 // heap's spaces every 10 s (gc-trace-preload.cjs), to <file> when the run ends.
 import { spawnSync } from 'node:child_process';
@@ -61,6 +62,7 @@ const RESTART = args.includes('--restart');
 const MDM_HEAP = option('--mdm-heap');
 /** V8 or Node options for the mdm process alone (quoted, space-separated), to try collector settings. */
 const MDM_NODE_OPTIONS = option('--mdm-node-options');
+const MDM_V8_FLAGS = option('--mdm-v8-flags');
 const GC_TRACE = option('--gc-trace');
 /** Sample what mdm allocates that outlives young collections (heap-sampling-preload.cjs); HEAP_SAMPLE_AFTER_S / HEAP_SAMPLE_FOR_S say when. */
 const HEAP_SAMPLE = option('--heap-sample');
@@ -456,9 +458,9 @@ async function main(): Promise<void> {
       const total = await messagesOn(kafka, `${prefix}${TOPICS.personObserved.name}`);
       if (preloaded) process.stdout.write(`${JSON.stringify({ benchmark: 'mdm', phase: 'preload', ...preloaded, observationsOnTopic: total })}\n`);
 
-      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : '', GC_TRACE ? `--require ${join(__dirname, 'gc-trace-preload.cjs')}` : '', HEAP_SAMPLE ? `--require ${join(__dirname, 'heap-sampling-preload.cjs')}` : ''].join(' ').trim();
+      const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', MDM_V8_FLAGS ? `--require ${join(__dirname, 'v8-flags-preload.cjs')}` : '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : '', GC_TRACE ? `--require ${join(__dirname, 'gc-trace-preload.cjs')}` : '', HEAP_SAMPLE ? `--require ${join(__dirname, 'heap-sampling-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
-      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), ...(HEAP_SAMPLE ? { HEAP_SAMPLE_FILE: HEAP_SAMPLE } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
+      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), ...(HEAP_SAMPLE ? { HEAP_SAMPLE_FILE: HEAP_SAMPLE } : {}), ...(MDM_V8_FLAGS ? { MDM_V8_FLAGS } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
       const rss = new ProcessWatch(mdm);
       const db = new Client({ connectionString: url.toString() });
       await db.connect();
