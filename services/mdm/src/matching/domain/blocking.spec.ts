@@ -99,4 +99,22 @@ describe(CandidateIndex.name, () => {
       for (const limit of [1, 7, 50, 400]) expect(sut.candidates(query, limit).map((r) => r.id)).toEqual(expected.slice(0, limit));
     }
   });
+
+  it('keeps every count when one lookup visits more records than its scratch table first holds', () => {
+    // 1,200 records alike but for two ways of sharing two more keys with the query: the first
+    // 300 by two identifiers (the query's first keys), the rest by a postcode (its last). All
+    // share as many keys, so the oldest come first. The table grows (at 512 and 1,024 entries)
+    // while the date of birth's block is counted, after the first 300 have been counted thrice.
+    const sut = new CandidateIndex({ maxBlockSize: 10_000 });
+    const alike = { given: 'anna', family: 'smith', dob: '1980-03-04' };
+    const records = Array.from({ length: 1200 }, (_, i) =>
+      rec(`r${i}`, i < 300 ? { ...alike, ids: [['LOCAL', 'A1'], ['NHS', '9434765919']] } : { ...alike, postcode: 'L17 8XY' }),
+    );
+    for (const r of records) sut.add(r);
+    const query = rec('q', { ...alike, ids: [['LOCAL', 'A1'], ['NHS', '9434765919']], postcode: 'L17 8XY' });
+    const mine = new Set(blockingKeys(query));
+    const shared = (r: (typeof records)[number]) => new Set(blockingKeys(r).filter((k) => mine.has(k))).size;
+    expect(shared(records[0]!)).toBe(shared(records[300]!));
+    expect(sut.candidates(query, 2000).map((r) => r.id)).toEqual(records.map((r) => r.id));
+  });
 });

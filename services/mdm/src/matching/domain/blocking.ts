@@ -88,8 +88,8 @@ export interface CandidateIndexStats {
  * PostgreSQL). Each record added gets the next entry number (`seq`, its arrival order: between
  * candidates with equal evidence the oldest ranks first); a record's keys are not kept but
  * computed again on removal (rare: a withdrawal or correction). Blocks are integers in typed
- * arrays, found by a hash of their key (block-table.ts), and per-entry state lives in arrays
- * indexed by entry number, so the index adds few heap objects per record: the record's own.
+ * arrays, found by a hash of their key (block-table.ts), and the records in an array indexed by
+ * entry number, so the index adds few heap objects per record: the record's own.
  */
 export class CandidateIndex {
   /** Each key's block of entry numbers (block-table.ts: no heap object per block). */
@@ -97,18 +97,22 @@ export class CandidateIndex {
   /** Entry number of each indexed record id. */
   private readonly entries = new Map<string, number>();
   /**
-   * The record of each entry number; undefined once removed. Numbers are never reused, so these
-   * arrays grow by about 14 bytes with every record ever added, corrections included (the log
+   * The record of each entry number; undefined once removed. Numbers are never reused, so this
+   * array grows by 8 bytes with every record ever added, corrections included (the log
    * grows with them too; a restart's replay numbers them again the same way).
    */
   private readonly records: Array<MatchRecord | undefined> = [];
   private nextSeq = 0;
   private oversized = 0;
-  /** Scratch for `candidates`: the lookup that last counted each entry, and its count of shared keys there. */
-  private countedIn = new Int32Array(1024);
-  private shared = new Uint16Array(1024);
-  private lookups = 0;
-  private readonly touched: number[] = [];
+  /**
+   * Scratch for `candidates`: the entries one lookup visits and their counts of shared keys, in
+   * a small open-addressing table (entry number + 1, 0 for an empty slot). A few hundred
+   * entries at most, so it stays in the processor's cache, where arrays indexed by entry number
+   * (megabytes at a city's scale) cost a read from memory for nearly every entry visited.
+   */
+  private visitedSeq = new Int32Array(1024);
+  private visitedShared = new Uint16Array(1024);
+  private readonly visitedSlots: number[] = [];
   private order = new Float64Array(1024);
   /** The keys of the record last looked up: a record is usually added right after its lookup. */
   private lastLookup: { record: MatchRecord; keys: string[] } | undefined;
@@ -137,20 +141,35 @@ export class CandidateIndex {
     if (this.entries.has(record.id)) this.remove(record.id);
     const keys = this.distinctKeys(record);
     const seq = this.nextSeq++;
-    if (seq >= this.countedIn.length) this.grow();
     this.entries.set(record.id, seq);
     this.records[seq] = record;
     for (const key of keys) if (this.blocks.add(key, seq, this.options.maxBlockSize)) this.oversized++;
   }
 
-  private grow(): void {
-    const size = this.countedIn.length * 2;
-    const countedIn = new Int32Array(size);
-    countedIn.set(this.countedIn);
-    this.countedIn = countedIn;
-    const shared = new Uint16Array(size);
-    shared.set(this.shared);
-    this.shared = shared;
+  /** The visited table's slot for `seq` (its own, or the empty one where it goes). */
+  private slotOf(seq: number): number {
+    const mask = this.visitedSeq.length - 1;
+    let slot = Math.imul(seq, 0x9e3779b1) & mask;
+    for (;;) {
+      const held = this.visitedSeq[slot]!;
+      if (held === 0 || held === seq + 1) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Twice the room, the visited entries placed again (kept at most half full, so probes stay short). */
+  private growVisited(): void {
+    const oldSeq = this.visitedSeq;
+    const oldShared = this.visitedShared;
+    const slots = this.visitedSlots.splice(0);
+    this.visitedSeq = new Int32Array(oldSeq.length * 2);
+    this.visitedShared = new Uint16Array(oldSeq.length * 2);
+    for (const old of slots) {
+      const slot = this.slotOf(oldSeq[old]! - 1);
+      this.visitedSeq[slot] = oldSeq[old]!;
+      this.visitedShared[slot] = oldShared[old]!;
+      this.visitedSlots.push(slot);
+    }
   }
 
   remove(id: string): boolean {
@@ -165,23 +184,16 @@ export class CandidateIndex {
 
   /**
    * Indexed records sharing a usable key with `record` (itself excluded), those sharing the
-   * most keys first, then the oldest; at most `limit`. Counts in arrays by entry number (a
-   * lookup number marks which lookup a count belongs to), then one numeric sort of
-   * (shared keys, entry number) packed into a double: nothing allocated per record visited.
+   * most keys first, then the oldest; at most `limit`. Counts in the small visited table, then
+   * one numeric sort of (shared keys, entry number) packed into a double: nothing allocated per
+   * record visited.
    */
   candidates(record: MatchRecord, limit: number): MatchRecord[] {
     const keys = [...new Set(this.keysOf(record))];
     this.lastLookup = { record, keys };
-    if (this.lookups === 0x7fffffff) {
-      this.countedIn.fill(0);
-      this.lookups = 0;
-    }
-    const lookup = ++this.lookups;
     // the record's own entry, if indexed
     const self = this.entries.get(record.id) ?? -2;
-    const { countedIn, shared, touched } = this;
-    touched.length = 0;
-    const { blocks } = this;
+    const { blocks, visitedSlots } = this;
     for (const key of keys) {
       const block = blocks.get(key);
       if (block === ABSENT || block === OVERSIZED) continue;
@@ -191,19 +203,30 @@ export class CandidateIndex {
       for (let i = from; i < to; i++) {
         const seq = single ? block : blocks.members[i]!;
         if (seq === self) continue;
-        if (countedIn[seq] !== lookup) {
-          countedIn[seq] = lookup;
-          shared[seq] = 0;
-          touched.push(seq);
+        let slot = this.slotOf(seq);
+        if (this.visitedSeq[slot] === 0) {
+          if (2 * (visitedSlots.length + 1) > this.visitedSeq.length) {
+            this.growVisited();
+            slot = this.slotOf(seq);
+          }
+          this.visitedSeq[slot] = seq + 1;
+          this.visitedShared[slot] = 0;
+          visitedSlots.push(slot);
         }
-        shared[seq]++;
+        this.visitedShared[slot]++;
       }
     }
-    const n = touched.length;
+    const n = visitedSlots.length;
     if (n > this.order.length) this.order = new Float64Array(Math.max(n, this.order.length * 2));
     const order = this.order.subarray(0, n);
     // most shared keys first, then the lowest entry number: exact in a double (below 2^49)
-    for (let i = 0; i < n; i++) order[i] = (SHARED_CEILING - shared[touched[i]!]!) * SEQ_SPAN + touched[i]!;
+    const { visitedSeq, visitedShared } = this;
+    for (let i = 0; i < n; i++) {
+      const slot = visitedSlots[i]!;
+      order[i] = (SHARED_CEILING - visitedShared[slot]!) * SEQ_SPAN + (visitedSeq[slot]! - 1);
+      visitedSeq[slot] = 0;
+    }
+    visitedSlots.length = 0;
     order.sort();
     const out: MatchRecord[] = [];
     for (let i = 0; i < n && i < limit; i++) out.push(this.records[order[i]! % SEQ_SPAN] as MatchRecord);

@@ -1,4 +1,6 @@
 import { COMPARISONS, ComparisonSpec, NULL_LEVEL } from './comparisons';
+import { seededRandom } from './random';
+import { boundedLevenshtein } from './string-similarity';
 import { PersonSketch, rec } from './test-fixtures';
 
 function spec(name: string): ComparisonSpec {
@@ -58,6 +60,54 @@ describe('comparison levels', () => {
     ['1980-03-14', '1990-12-25', 'else'],
   ])('date of birth %s vs %s is %s', (a, b, expected) => {
     expect(levelOf('date of birth', { dob: a }, { dob: b })).toBe(expected);
+  });
+
+  it('gives the date of birth the levels of its eight-digit strings, for dates near and far apart', () => {
+    // The levels as first defined, on the strings: the comparison now works on the numbers.
+    const byStrings = (x: string, y: string): number => {
+      const [xy, xm, xd] = [Number(x.slice(0, 4)), Number(x.slice(4, 6)), Number(x.slice(6))];
+      const [yy, ym, yd] = [Number(y.slice(0, 4)), Number(y.slice(4, 6)), Number(y.slice(6))];
+      if (x === y) return 1;
+      if (xy === yy && xm === yd && xd === ym) return 2;
+      if (boundedLevenshtein(x, y, 1) <= 1) return 3;
+      if ((xy === yy ? 1 : 0) + (xm === ym ? 1 : 0) + (xd === yd ? 1 : 0) === 2) return 4;
+      if (boundedLevenshtein(x, y, 2) <= 2) return 5;
+      return Math.abs(xy - yy) <= 2 ? 6 : 7;
+    };
+    const random = seededRandom(11);
+    const digit = () => String(Math.floor(random() * 10));
+    const randomDate = () => `${1880 + Math.floor(random() * 220)}${digit()}${digit()}${digit()}${digit()}`;
+    // near misses of every kind: substitutions, a digit moved, one dropped and another added, transposed day and month
+    const nearby = (x: string): string => {
+      const chars = x.split('');
+      const kind = Math.floor(random() * 5);
+      if (kind === 0) chars[4 + Math.floor(random() * 4)] = digit();
+      if (kind === 1) for (let n = 0; n < 2; n++) chars[4 + Math.floor(random() * 4)] = digit();
+      if (kind === 2) {
+        const from = 4 + Math.floor(random() * 4);
+        const [moved] = chars.splice(from, 1);
+        chars.splice(4 + Math.floor(random() * 4), 0, moved);
+      }
+      if (kind === 3) return x.slice(0, 4) + x.slice(6) + x.slice(4, 6);
+      if (kind === 4) {
+        chars.splice(4 + Math.floor(random() * 4), 1);
+        chars.splice(4 + Math.floor(random() * 4), 0, digit());
+      }
+      return chars.join('');
+    };
+    const s = spec('date of birth');
+    const counts = new Array(8).fill(0);
+    for (let i = 0; i < 20_000; i++) {
+      const x = randomDate();
+      const y = random() < 0.75 ? nearby(x) : randomDate();
+      const iso = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
+      const level = s.level(rec('a', { dob: iso(x) }), rec('b', { dob: iso(y) }));
+      const expected = byStrings(x, y);
+      if (level !== expected) throw new Error(`${x} vs ${y}: ${level}, expected ${expected}`);
+      counts[level]++;
+    }
+    // every level was reached, so each branch was compared with the definition
+    expect(counts.slice(1).every((n) => n > 0)).toBe(true);
   });
 
   it.each([

@@ -7,7 +7,7 @@
  * values. Level functions read precomputed features only, so they allocate nothing.
  */
 import { boundedLevenshtein, jaroWinkler, withinOneEdit } from './string-similarity';
-import { IdentifierFeature, identifierSchemeBit, MatchRecord, PostcodeFeature, StreetFeature } from './match-record';
+import { DateOfBirthFeature, IdentifierFeature, identifierSchemeBit, MatchRecord, PostcodeFeature, StreetFeature } from './match-record';
 import type { IdentifierScheme } from '@hub/contracts';
 
 export const NULL_LEVEL = 0;
@@ -159,17 +159,50 @@ export function datesOfBirthDiffer(a: MatchRecord, b: MatchRecord): boolean {
   return dateOfBirthLevel(a, b) >= DOB_DIFFERENT_MIN_LEVEL;
 }
 
+/** Scratch for dateOfBirthLevel: how many more of each digit the first date holds than the second. */
+const digitSurplus = new Int8Array(10);
+
+/**
+ * From the dates as numbers (`birthDate`, YYYYMMDD): the levels are those of the eight-digit
+ * strings, computed without reading them. Both dates are eight digits (years from 1880), so a
+ * single edit between them is a substitution (one digit differs), and two edits are either two
+ * substitutions (at most two digits differ) or a deletion with an insertion, which leaves at
+ * most one digit of one date missing from the other: the bounded edit distance of the strings
+ * is computed only for the pairs that these counts cannot settle.
+ */
 function dateOfBirthLevel(a: MatchRecord, b: MatchRecord): number {
-  const x = a.dateOfBirth;
-  const y = b.dateOfBirth;
-  if (x === null || y === null) return NULL_LEVEL;
-  if (x.digits === y.digits) return 1;
-  if (x.year === y.year && x.month === y.day && x.day === y.month) return 2;
-  if (boundedLevenshtein(x.digits, y.digits, 1) <= 1) return 3;
-  const same = (x.year === y.year ? 1 : 0) + (x.month === y.month ? 1 : 0) + (x.day === y.day ? 1 : 0);
+  const x = a.birthDate;
+  const y = b.birthDate;
+  if (x === 0 || y === 0) return NULL_LEVEL;
+  if (x === y) return 1;
+  const xYear = Math.floor(x / 10_000);
+  const yYear = Math.floor(y / 10_000);
+  const xMonth = Math.floor(x / 100) % 100;
+  const yMonth = Math.floor(y / 100) % 100;
+  const xDay = x % 100;
+  const yDay = y % 100;
+  if (xYear === yYear && xMonth === yDay && xDay === yMonth) return 2;
+  let differing = 0;
+  digitSurplus.fill(0);
+  for (let i = 0, p = x, q = y; i < 8; i++) {
+    const dp = p % 10;
+    const dq = q % 10;
+    if (dp !== dq) {
+      differing++;
+      digitSurplus[dp]++;
+      digitSurplus[dq]--;
+    }
+    p = (p - dp) / 10;
+    q = (q - dq) / 10;
+  }
+  if (differing === 1) return 3;
+  const same = (xYear === yYear ? 1 : 0) + (xMonth === yMonth ? 1 : 0) + (xDay === yDay ? 1 : 0);
   if (same === 2) return 4;
-  if (boundedLevenshtein(x.digits, y.digits, 2) <= 2) return 5;
-  if (Math.abs(x.year - y.year) <= 2) return 6;
+  if (differing <= 2) return 5;
+  let missing = 0;
+  for (let d = 0; d < 10; d++) if (digitSurplus[d] > 0) missing += digitSurplus[d];
+  if (missing <= 1 && boundedLevenshtein((a.dateOfBirth as DateOfBirthFeature).digits, (b.dateOfBirth as DateOfBirthFeature).digits, 2) <= 2) return 5;
+  if (Math.abs(xYear - yYear) <= 2) return 6;
   return 7;
 }
 
@@ -179,7 +212,7 @@ const dateOfBirth: ComparisonSpec = {
   levels: ['null', 'exact', 'day and month transposed', 'one digit differs', 'one part differs', 'two digits differ', 'years within 2', 'else'],
   defaultM: [0.85, 0.01, 0.05, 0.04, 0.02, 0.02, 0.01],
   defaultU: [0.0001, 0.00001, 0.001, 0.003, 0.005, 0.08, 0.91],
-  scoredFor: (a) => a.dateOfBirth !== null,
+  scoredFor: (a) => a.birthDate !== 0,
   level: dateOfBirthLevel,
 };
 

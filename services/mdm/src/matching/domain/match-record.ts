@@ -80,6 +80,12 @@ export interface MatchRecord {
   readonly givenEquivalents: readonly string[];
   readonly familyEquivalents: readonly string[];
   readonly dateOfBirth: DateOfBirthFeature | null;
+  /**
+   * The same date as the number YYYYMMDD, 0 when unknown: a candidate's date is compared from
+   * the record itself, without a read of the shared date object elsewhere in memory (at a
+   * city's scale most such reads miss the processor's caches).
+   */
+  readonly birthDate: number;
   readonly sex: 'M' | 'F' | null;
   readonly postcodes: readonly PostcodeFeature[];
   readonly streets: readonly StreetFeature[];
@@ -281,6 +287,7 @@ export function toMatchRecord(id: string, source: string, person: PersonDetails,
     (i) => `${i.key}=${i.value}`,
   );
 
+  const dateOfBirth = sharedDate(dateOfBirthFeature(person.dateOfBirth, limits));
   return {
     id,
     source,
@@ -292,7 +299,8 @@ export function toMatchRecord(id: string, source: string, person: PersonDetails,
     familyPhonetic: phoneticCodes(familyName),
     givenEquivalents: givenName ? (tables.given.get(givenName) ?? NONE) : NONE,
     familyEquivalents: familyName ? (tables.family.get(familyName) ?? NONE) : NONE,
-    dateOfBirth: sharedDate(dateOfBirthFeature(person.dateOfBirth, limits)),
+    dateOfBirth,
+    birthDate: dateOfBirth === null ? 0 : dateOfBirth.year * 10_000 + dateOfBirth.month * 100 + dateOfBirth.day,
     sex: person.sex === 'MALE' ? 'M' : person.sex === 'FEMALE' ? 'F' : null,
     postcodes: asList(unique(addresses.map((a) => sharedPostcode(postcodeFeature(a.postcode, limits.maxValueLength))), maxValues, (p) => p.full)),
     streets: asList(unique(addresses.map((a) => sharedStreet(streetFeature(a.lines ?? [], limits.maxValueLength))), maxValues, (s) => `${s.houseNumber}|${s.street}`)),

@@ -28,8 +28,9 @@ export function jaro(a: string, b: string): number {
   if (la === 0 || lb === 0) return 0;
   ensureScratch(Math.max(la, lb));
   const window = Math.max(0, Math.floor(Math.max(la, lb) / 2) - 1);
-  flagsA.fill(0, 0, la);
-  flagsB.fill(0, 0, lb);
+  // names are short: a loop costs less than a call of fill
+  for (let i = 0; i < la; i++) flagsA[i] = 0;
+  for (let j = 0; j < lb; j++) flagsB[j] = 0;
   let matches = 0;
   for (let i = 0; i < la; i++) {
     const lo = Math.max(0, i - window);
