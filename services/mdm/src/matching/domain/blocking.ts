@@ -106,12 +106,15 @@ export class CandidateIndex {
   private oversized = 0;
   /**
    * Scratch for `candidates`: the entries one lookup visits and their counts of shared keys, in
-   * a small open-addressing table (entry number + 1, 0 for an empty slot). A few hundred
-   * entries at most, so it stays in the processor's cache, where arrays indexed by entry number
-   * (megabytes at a city's scale) cost a read from memory for nearly every entry visited.
+   * a small open-addressing table (entry number + 1, 0 for an empty slot). Usually a few
+   * hundred entries, never more than the keys times the block cap, so it stays in the
+   * processor's cache, where arrays indexed by entry number (megabytes at a city's scale) cost
+   * a read from memory for nearly every entry visited.
    */
   private visitedSeq = new Int32Array(1024);
   private visitedShared = new Uint16Array(1024);
+  /** 32 minus log2 of the table's size: a slot is the top bits of a multiplicative hash. */
+  private visitedShift = 22;
   private readonly visitedSlots: number[] = [];
   private order = new Float64Array(1024);
   /** The keys of the record last looked up: a record is usually added right after its lookup. */
@@ -149,7 +152,7 @@ export class CandidateIndex {
   /** The visited table's slot for `seq` (its own, or the empty one where it goes). */
   private slotOf(seq: number): number {
     const mask = this.visitedSeq.length - 1;
-    let slot = Math.imul(seq, 0x9e3779b1) & mask;
+    let slot = Math.imul(seq + 1, 0x9e3779b1) >>> this.visitedShift;
     for (;;) {
       const held = this.visitedSeq[slot]!;
       if (held === 0 || held === seq + 1) return slot;
@@ -164,6 +167,7 @@ export class CandidateIndex {
     const slots = this.visitedSlots.splice(0);
     this.visitedSeq = new Int32Array(oldSeq.length * 2);
     this.visitedShared = new Uint16Array(oldSeq.length * 2);
+    this.visitedShift--;
     for (const old of slots) {
       const slot = this.slotOf(oldSeq[old]! - 1);
       this.visitedSeq[slot] = oldSeq[old]!;

@@ -159,8 +159,24 @@ export function datesOfBirthDiffer(a: MatchRecord, b: MatchRecord): boolean {
   return dateOfBirthLevel(a, b) >= DOB_DIFFERENT_MIN_LEVEL;
 }
 
-/** Scratch for dateOfBirthLevel: how many more of each digit the first date holds than the second. */
+/** Scratch for digitsMissing: how many more of each digit the first date holds than the second. */
 const digitSurplus = new Int8Array(10);
+
+/** How many digits of the first date (YYYYMMDD) the second lacks, counted as multisets. */
+function digitsMissing(x: number, y: number): number {
+  digitSurplus.fill(0);
+  for (let i = 0, p = x, q = y; i < 8; i++) {
+    const dp = p % 10;
+    const dq = q % 10;
+    digitSurplus[dp]++;
+    digitSurplus[dq]--;
+    p = (p - dp) / 10;
+    q = (q - dq) / 10;
+  }
+  let missing = 0;
+  for (let d = 0; d < 10; d++) if (digitSurplus[d] > 0) missing += digitSurplus[d];
+  return missing;
+}
 
 /**
  * From the dates as numbers (`birthDate`, YYYYMMDD): the levels are those of the eight-digit
@@ -183,25 +199,17 @@ function dateOfBirthLevel(a: MatchRecord, b: MatchRecord): number {
   const yDay = y % 100;
   if (xYear === yYear && xMonth === yDay && xDay === yMonth) return 2;
   let differing = 0;
-  digitSurplus.fill(0);
   for (let i = 0, p = x, q = y; i < 8; i++) {
     const dp = p % 10;
     const dq = q % 10;
-    if (dp !== dq) {
-      differing++;
-      digitSurplus[dp]++;
-      digitSurplus[dq]--;
-    }
+    if (dp !== dq) differing++;
     p = (p - dp) / 10;
     q = (q - dq) / 10;
   }
   if (differing === 1) return 3;
   const same = (xYear === yYear ? 1 : 0) + (xMonth === yMonth ? 1 : 0) + (xDay === yDay ? 1 : 0);
   if (same === 2) return 4;
-  if (differing <= 2) return 5;
-  let missing = 0;
-  for (let d = 0; d < 10; d++) if (digitSurplus[d] > 0) missing += digitSurplus[d];
-  if (missing <= 1 && boundedLevenshtein((a.dateOfBirth as DateOfBirthFeature).digits, (b.dateOfBirth as DateOfBirthFeature).digits, 2) <= 2) return 5;
+  if (differing <= 2 || (digitsMissing(x, y) <= 1 && boundedLevenshtein((a.dateOfBirth as DateOfBirthFeature).digits, (b.dateOfBirth as DateOfBirthFeature).digits, 2) <= 2)) return 5;
   if (Math.abs(xYear - yYear) <= 2) return 6;
   return 7;
 }
