@@ -29,9 +29,10 @@
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
 // --max-old-space-size (large loads need more than V8's default); --mdm-node-options "…" adds
 // options of the mdm process alone (collector settings, say); --mdm-v8-flags "…" sets V8 flags
-// that NODE_OPTIONS refuses (--heap-growing-percent=N, say) in it (v8-flags-preload.cjs). --gc-trace <file> writes mdm's
-// output, with V8's line for each major collection (its reason and pause) and a sample of the
-// heap's spaces every 10 s (gc-trace-preload.cjs), to <file> when the run ends.
+// that NODE_OPTIONS refuses (--heap-growing-percent=N, say) in it (v8-flags-preload.cjs).
+// --gc-trace <file> writes mdm's output, with V8's line for each major collection (its reason
+// and pause) and a sample of the heap's spaces every 10 s (gc-trace-preload.cjs), to <file>
+// when the run ends.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
