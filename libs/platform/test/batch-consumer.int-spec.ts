@@ -140,6 +140,38 @@ describe(BatchConsumer.name, () => {
     expect(consumeSpan).toBeDefined();
   });
 
+  it('commits the offset of every handled batch while it goes on, and all of them before it leaves the group', async () => {
+    // a group and topic of its own, read by a second consumer whose handler only counts
+    const topic = `${prefix}commits.v1`;
+    const groupId = `${prefix}commits-group`;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, [{ name: topic, partitions: 3, retentionMs: 3600000, cleanupPolicy: 'delete' as const }]);
+      let handled = 0;
+      const counting = new BatchConsumer({ kafka, groupId, topics: [topic], producer, logger, deadLetterTopic: dlq, partitionsConsumedConcurrently: 3, handle: async (messages) => void (handled += messages.length) });
+      await counting.start();
+      const committedEqualsEnd = async () => {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return committed!.partitions.every((p) => p.offset === ends.get(p.partition)) ? true : undefined;
+      };
+      const send = (round: number) =>
+        producer.send({ topic, messages: Array.from({ length: 60 }, (_, i) => ({ key: `k${i % 7}`, value: Buffer.from(`${round}-${i}`) })) });
+      await send(1);
+      await until(async () => (handled === 60 ? true : undefined));
+      // committed without anyone waiting for it
+      expect(await until(committedEqualsEnd)).toBe(true);
+      await send(2);
+      await until(async () => (handled === 120 ? true : undefined));
+      await counting.stop();
+      // a graceful stop leaves nothing uncommitted: checked once, right after it returns
+      expect(await committedEqualsEnd()).toBe(true);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   async function countOutput(): Promise<number> {
     const admin = kafka.admin();
     await admin.connect();

@@ -22,6 +22,10 @@ const names = buildNameTables(loadTables().names);
 void runService({
   configSchema: mdmConfigSchema,
   migrations: [MdmTables1764150000000, MdmLogEntries1764160000000, OutboxParkedTable1764150000000],
+  // A change queues its log entries, master rows and outbox rows on its transaction's connection
+  // while it resolves the next chunk (immediateQueries): pipelined, PostgreSQL runs them back to
+  // back instead of taking the next one only when this busy process next reads an answer.
+  database: { pipeline: true },
   topics: ALL_TOPICS.filter((topic) => topic.name === 'hub.ingest.person-observed.v1' || topic.name === 'hub.mdm.master-persons.v1'),
   relay: 'thread',
   // Every partition's batch at once: the resolution service groups them into one transaction.

@@ -64,13 +64,14 @@ describe('a change that fails while the master writer still has its jobs', () =>
   afterAll(() => db?.destroy());
 
   it('sends nothing that the jobs bring back after the transaction rolled back, and the retry writes every master once', async () => {
-    // one connection: a statement sent late on the released connection would run, outside any
-    // transaction, before the counts below, which queue behind it on the same connection
+    // one connection, pipelined as in the service: a statement sent late on the released
+    // connection would run, outside any transaction, before the counts below, which are sent after it
     db = await openDatabase({
       url: await createTestDatabase('mdm_failed_change'),
       schema: 'mdm',
       migrations: [PlatformTables1764133200000, MdmTables1764150000000, MdmLogEntries1764160000000, OutboxParkedTable1764150000000],
       poolSize: 1,
+      pipeline: true,
     });
     const writer = new HeldWriter();
     let resolved = 0;

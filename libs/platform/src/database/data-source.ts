@@ -10,6 +10,12 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** The service's own schema; created if missing and first on the search path. */
   schema?: string;
+  /**
+   * Sends each statement the moment it is made, without waiting for the answers to those
+   * before it on the same connection (pg's pipeline mode); PostgreSQL still runs them in order,
+   * each with its own result or error. Cursors and streams cannot be used on such a connection.
+   */
+  pipeline?: boolean;
 }
 
 /** Creates the service's database if it does not exist (connecting to the server's `postgres` database). */
@@ -49,7 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     poolSize: options.poolSize ?? 10,
     applicationName: options.applicationName,
     schema: options.schema,
-    extra: { connectionTimeoutMillis: 5000, ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}) },
+    extra: { connectionTimeoutMillis: 5000, ...(options.schema ? { options: `-c search_path=${options.schema},public` } : {}), ...(options.pipeline ? { pipeline: true } : {}) },
   });
   await dataSource.initialize();
   if (options.schema) {

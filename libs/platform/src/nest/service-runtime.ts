@@ -41,6 +41,11 @@ export interface ServiceDefinition<S extends z.ZodObject> {
   configSchema?: S;
   /** The service's migrations (after the platform's own tables); omit for a service without a database. */
   migrations?: MixedList<string | (new () => unknown)>;
+  /**
+   * The database connections' settings: `pipeline` for a service that queues many statements on
+   * a transaction's connection while it goes on computing (see DatabaseOptions.pipeline).
+   */
+  database?: { pipeline?: boolean };
   /** Topics this service produces to or consumes from; created if missing (logical names, prefixed at run time). */
   topics?: TopicSpec[];
   /**
@@ -109,7 +114,7 @@ export async function runService<S extends z.ZodObject>(definition: ServiceDefin
   let dataSource: DataSource | undefined;
   const databaseSchema = config.DATABASE_SCHEMA ?? service.replace(/-/g, '_');
   if (definition.migrations) {
-    dataSource = await openDatabase({ url: config.DATABASE_URL, schema: databaseSchema, migrations: [PlatformTables1764133200000, ...(definition.migrations as unknown[])] as never, applicationName: service });
+    dataSource = await openDatabase({ url: config.DATABASE_URL, schema: databaseSchema, migrations: [PlatformTables1764133200000, ...(definition.migrations as unknown[])] as never, applicationName: service, pipeline: definition.database?.pipeline });
     readiness.register('postgres', async () => {
       await dataSource!.query('SELECT 1');
     });

@@ -25,6 +25,9 @@ export type ReplayedEntry = (LogEntry & { seq: number }) & { model?: MatchModel 
  * a statement made through it and not yet awaited reaches PostgreSQL only when this process
  * next yields: after whatever it computes next. Through the client, PostgreSQL executes it
  * while this process goes on. Statements on one connection still run one at a time, in order.
+ * On a connection in pipeline mode (mdm's: main.ts) every statement is sent at once, so
+ * PostgreSQL runs the next as soon as the last is done; otherwise pg keeps it until this
+ * process reads the answer before it (pg 8 warns of that, once, as deprecated for pg 9).
  */
 export async function immediateQueries(manager: EntityManager): Promise<Queryable> {
   if (!manager.queryRunner) throw new Error('immediateQueries needs a transaction\'s manager');
