@@ -166,7 +166,8 @@ export class BatchConsumer {
    * nothing: the batch's effect is durable before its offset is handed here, so a commit lost
    * to a crash or a rebalance only makes the idempotent handler see those messages again.
    * Offsets handed over while a commit is under way go together in the next request; the
-   * promise settles once the offset has been sent (a failed commit is logged, not thrown).
+   * promise settles once a request carrying the offset has been answered (a failed commit is
+   * logged, not thrown).
    */
   private commitSoon(topic: string, partition: number, offset: string): Promise<void> {
     this.toCommit.set(`${topic}|${partition}`, { topic, partition, offset: (BigInt(offset) + 1n).toString() });

@@ -84,12 +84,14 @@ export async function readLog(db: Queryable, afterSeq: number, limit: number): P
 }
 
 /**
- * A JSON parameter written when pg binds it, not when the statement is made. pg runs one
- * statement at a time on a connection and keeps the others, parameters and all, until their
- * turn; a document made early waits there long enough to be promoted to V8's old generation,
- * whose growth starts major markings of mdm's large heap. Made at bind time, it is written
- * to the socket at once and dies young. `make` must give the same document whenever it runs
- * (it reads only what the statement's caller no longer changes).
+ * A JSON parameter written when pg binds it, not when the statement is made. Without pipeline
+ * mode, pg runs one statement at a time on a connection and keeps the others, parameters and
+ * all, until their turn; a document made early waits there long enough to be promoted to V8's
+ * old generation, whose growth starts major markings of mdm's large heap. Made at bind time, it
+ * is written to the socket at once and dies young. (mdm's connections are now pipelined, so
+ * pg binds each statement when it is made; the document still lives only as long as the bind.)
+ * `make` must give the same document whenever it runs (it reads only what the statement's
+ * caller no longer changes).
  */
 export class JsonAtBind {
   constructor(private readonly make: () => unknown) {}

@@ -26,8 +26,9 @@ const PREPARE_SLICE_MS = 2;
 /** How long the resolution of a group runs before it lets the event loop read and write. */
 const YIELD_EVERY_MS = 10;
 /**
- * Log entries, and master events with their master rows, per statement. pg runs one statement
- * at a time on a connection and keeps the rest, parameters and all, until their turn; a group's
+ * Log entries, and master events with their master rows, per statement. pg without pipeline
+ * mode (mdm's connections have it since: main.ts) ran one statement at a time on a connection
+ * and kept the rest, parameters and all, until their turn; a group's
  * rows as one statement kept every golden record and JSON document of up to 2,000 observations
  * waiting that long, and they were promoted to the old generation, whose growth starts major
  * markings of mdm's large heap. In small statements, built late, more of them die young (a
