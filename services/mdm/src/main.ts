@@ -59,7 +59,9 @@ void runService({
     const rebuildEntries = new Gauge({ name: 'mdm_projection_rebuild_entries', help: 'Log entries the last rebuild of the projection replayed', registers: [runtime.metrics.registry] });
     // Golden records, master rows and events are built on a thread of their own while the main
     // thread resolves (master-writer.ts); from source (no built worker script), on the main thread.
-    const writer = MasterWriterThread.available() ? new MasterWriterThread(policy.survivorship) : inlineMasterWriter(policy.survivorship);
+    const writer = MasterWriterThread.available()
+      ? new MasterWriterThread(policy.survivorship, undefined, (error) => runtime.logger.error({ error: String(error) }, 'the master writer thread cannot start: building master rows and events on the main thread'))
+      : inlineMasterWriter(policy.survivorship);
     const resolution = new ResolutionService(runtime.dataSource!, runtime.logger, names, runtime.config.TOPIC_PREFIX, initialModel, policy, {
       candidates: (count) => candidates.observe(count),
       rebuilt: (entries, seconds) => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { workerScriptOptions } from '@hub/platform';
 import type { SurvivorshipPolicy } from '../golden-record/domain';
 import { buildMasterWrites, type MasterWriteJob, type MasterWrites } from './master-writes';
@@ -35,14 +35,25 @@ const BUILT_WORKER_FILE = join(__dirname, 'master-writer.worker.js');
  * to the next chunk while this one is built; the results come back in the order asked.
  *
  * If the thread fails, every job in hand fails (its transaction rolls back and is retried)
- * and the next job starts a new thread.
+ * and the next job starts a new thread. A thread that cannot start at all (its script missing,
+ * or a flag on node's command line that threads refuse) would fail every transaction, and the
+ * consumer would end by dead-lettering good observations: the jobs are then built on the calling
+ * thread instead, this one's and every later one's, and `onFallback` is told why.
  */
 export class MasterWriterThread implements MasterWriter {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (writes: MasterWrites) => void; reject: (error: Error) => void }>();
+  private readonly waiting = new Map<number, { job: MasterWriteJob; resolve: (writes: MasterWrites) => void; reject: (error: Error) => void }>();
+  /** Set once a thread could not start: from then on jobs are built on the calling thread. */
+  private fallback = false;
 
-  constructor(private readonly survivorship: SurvivorshipPolicy, private readonly workerFile = BUILT_WORKER_FILE) {}
+  constructor(
+    private readonly survivorship: SurvivorshipPolicy,
+    private readonly workerFile = BUILT_WORKER_FILE,
+    private readonly onFallback: (error: Error) => void = () => undefined,
+    /** Options for the thread; tests pass ones it refuses. */
+    private readonly workerOptions: WorkerOptions = {},
+  ) {}
 
   /** Whether this build has the thread's script (a service run from its TypeScript source does not). */
   static available(): boolean {
@@ -50,14 +61,30 @@ export class MasterWriterThread implements MasterWriter {
   }
 
   write(job: MasterWriteJob): Promise<MasterWrites> {
-    const worker = this.worker ?? this.start();
+    if (this.fallback) return this.inline(job);
+    let worker: Worker;
+    try {
+      worker = this.worker ?? this.start();
+    } catch (error) {
+      this.fallBack(error instanceof Error ? error : new Error(String(error)));
+      return this.inline(job);
+    }
     const id = this.nextId++;
     return new Promise<MasterWrites>((resolve, reject) => {
       // a thread with work in hand keeps the process alive; an idle one does not
       if (this.waiting.size === 0) worker.ref();
-      this.waiting.set(id, { resolve, reject });
+      this.waiting.set(id, { job, resolve, reject });
       worker.postMessage({ id, job } satisfies MasterWriterRequest);
     });
+  }
+
+  private async inline(job: MasterWriteJob): Promise<MasterWrites> {
+    return buildMasterWrites(job, this.survivorship);
+  }
+
+  private fallBack(error: Error): void {
+    if (!this.fallback) this.onFallback(error);
+    this.fallback = true;
   }
 
   async close(): Promise<void> {
@@ -67,8 +94,11 @@ export class MasterWriterThread implements MasterWriter {
   }
 
   private start(): Worker {
-    const worker = new Worker(this.workerFile, { workerData: { survivorship: this.survivorship }, ...workerScriptOptions(this.workerFile) });
+    const worker = new Worker(this.workerFile, { workerData: { survivorship: this.survivorship }, ...workerScriptOptions(this.workerFile), ...this.workerOptions });
+    // a thread that fails before its first answer is taken as one that cannot run here
+    let answered = false;
     worker.on('message', (reply: MasterWriterReply) => {
+      answered = true;
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;
       this.waiting.delete(reply.id);
@@ -78,7 +108,13 @@ export class MasterWriterThread implements MasterWriter {
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = undefined;
-      for (const waiter of this.waiting.values()) waiter.reject(error);
+      if (!answered) {
+        // it never ran: build what it was given here, and everything after
+        this.fallBack(error);
+        for (const waiter of this.waiting.values()) this.inline(waiter.job).then(waiter.resolve, waiter.reject);
+      } else {
+        for (const waiter of this.waiting.values()) waiter.reject(error);
+      }
       this.waiting.clear();
     };
     worker.on('error', fail);

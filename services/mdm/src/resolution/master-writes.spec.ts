@@ -103,6 +103,28 @@ describe('master writes', () => {
       await thread.close();
     }
   });
+
+  it('builds on the calling thread, with the same result, when its thread cannot start', async () => {
+    const { projection, events } = scenario();
+    const jobs: MasterWriteJob[] = events.map((event) => takeMasterWriteJob([event], projection.resolver, projection.members, settings));
+    const onCaller = await Promise.all(jobs.map((job) => inlineMasterWriter(DEFAULT_SURVIVORSHIP_POLICY).write(job)));
+    // a script that is not there (the thread fails before it runs), and a flag threads refuse (it cannot be made)
+    const cannotStart = [
+      (told: Error[]) => new MasterWriterThread(DEFAULT_SURVIVORSHIP_POLICY, join(__dirname, 'no-such-worker.js'), (error) => told.push(error)),
+      (told: Error[]) => new MasterWriterThread(DEFAULT_SURVIVORSHIP_POLICY, join(__dirname, 'master-writer.worker.ts'), (error) => told.push(error), { execArgv: ['--no-memory-reducer'] }),
+    ];
+    for (const make of cannotStart) {
+      const told: Error[] = [];
+      const writer = make(told);
+      try {
+        expect(await Promise.all(jobs.map((job) => writer.write(job)))).toEqual(onCaller);
+        expect(await writer.write(jobs[0]!)).toEqual(onCaller[0]);
+        expect(told).toHaveLength(1);
+      } finally {
+        await writer.close();
+      }
+    }
+  });
 });
 
 describe('features made ahead', () => {
