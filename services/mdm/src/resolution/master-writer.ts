@@ -46,6 +46,7 @@ export class MasterWriterThread implements MasterWriter {
   private readonly waiting = new Map<number, { job: MasterWriteJob; resolve: (writes: MasterWrites) => void; reject: (error: Error) => void }>();
   /** Set once a thread could not start: from then on jobs are built on the calling thread. */
   private fallback = false;
+  private readonly onCallingThread: MasterWriter;
 
   constructor(
     private readonly survivorship: SurvivorshipPolicy,
@@ -53,7 +54,9 @@ export class MasterWriterThread implements MasterWriter {
     private readonly onFallback: (error: Error) => void = () => undefined,
     /** Options for the thread; tests pass ones it refuses. */
     private readonly workerOptions: WorkerOptions = {},
-  ) {}
+  ) {
+    this.onCallingThread = inlineMasterWriter(survivorship);
+  }
 
   /** Whether this build has the thread's script (a service run from its TypeScript source does not). */
   static available(): boolean {
@@ -78,8 +81,8 @@ export class MasterWriterThread implements MasterWriter {
     });
   }
 
-  private async inline(job: MasterWriteJob): Promise<MasterWrites> {
-    return buildMasterWrites(job, this.survivorship);
+  private inline(job: MasterWriteJob): Promise<MasterWrites> {
+    return this.onCallingThread.write(job);
   }
 
   private fallBack(error: Error): void {
