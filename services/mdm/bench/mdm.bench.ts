@@ -29,7 +29,9 @@
 // (summarise it with services/mdm/bench/cpu-profile-summary.ts). --mdm-heap MiB sets mdm's
 // --max-old-space-size (large loads need more than V8's default); --mdm-node-options "…" adds
 // options of the mdm process alone (collector settings, say); --mdm-v8-flags "…" sets V8 flags
-// that NODE_OPTIONS refuses (--heap-growing-percent=N, say) in it (v8-flags-preload.cjs).
+// that NODE_OPTIONS refuses (--heap-growing-percent=N, say) in it (v8-flags-preload.cjs), once
+// it runs; --mdm-node-args "…" puts flags on mdm's node command line, which V8 reads before it
+// makes the heap (--no-memory-reducer takes effect only there).
 // --gc-trace <file> writes mdm's output, with V8's line for each major collection (its reason
 // and pause) and a sample of the heap's spaces every 10 s (gc-trace-preload.cjs), to <file>
 // when the run ends.
@@ -64,6 +66,7 @@ const MDM_HEAP = option('--mdm-heap');
 /** V8 or Node options for the mdm process alone (quoted, space-separated), to try collector settings. */
 const MDM_NODE_OPTIONS = option('--mdm-node-options');
 const MDM_V8_FLAGS = option('--mdm-v8-flags');
+const MDM_NODE_ARGS = option('--mdm-node-args');
 const GC_TRACE = option('--gc-trace');
 /** Sample what mdm allocates that outlives young collections (heap-sampling-preload.cjs); HEAP_SAMPLE_AFTER_S / HEAP_SAMPLE_FOR_S say when. */
 const HEAP_SAMPLE = option('--heap-sample');
@@ -461,7 +464,7 @@ async function main(): Promise<void> {
 
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', MDM_V8_FLAGS ? `--require ${join(__dirname, 'v8-flags-preload.cjs')}` : '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : '', GC_TRACE ? `--require ${join(__dirname, 'gc-trace-preload.cjs')}` : '', HEAP_SAMPLE ? `--require ${join(__dirname, 'heap-sampling-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
-      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), ...(HEAP_SAMPLE ? { HEAP_SAMPLE_FILE: HEAP_SAMPLE } : {}), ...(MDM_V8_FLAGS ? { MDM_V8_FLAGS } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions });
+      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), ...(HEAP_SAMPLE ? { HEAP_SAMPLE_FILE: HEAP_SAMPLE } : {}), ...(MDM_V8_FLAGS ? { MDM_V8_FLAGS } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions }, { nodeArgs: MDM_NODE_ARGS ? MDM_NODE_ARGS.split(/\s+/).filter(Boolean) : [] });
       const rss = new ProcessWatch(mdm);
       const db = new Client({ connectionString: url.toString() });
       await db.connect();

@@ -25,11 +25,12 @@ export class ServiceProcess {
   readonly output: string[] = [];
   exitCode: number | null = null;
 
-  constructor(readonly name: string, readonly env: Record<string, string>, readonly port: number) {}
+  constructor(readonly name: string, readonly env: Record<string, string>, readonly port: number, readonly nodeArgs: readonly string[] = []) {}
 
-  static async start(name: string, env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<ServiceProcess> {
+  /** `nodeArgs` go on node's command line, before the script: V8 flags that NODE_OPTIONS refuses, say. */
+  static async start(name: string, env: Record<string, string>, options: { waitReady?: boolean; nodeArgs?: readonly string[] } = {}): Promise<ServiceProcess> {
     const port = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
-    const service = new ServiceProcess(name, env, port);
+    const service = new ServiceProcess(name, env, port, options.nodeArgs);
     service.spawn();
     if (options.waitReady ?? true) await service.waitReady();
     return service;
@@ -47,7 +48,7 @@ export class ServiceProcess {
     const main = join(repoRoot, 'services', this.name, 'dist', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
     this.exitCode = null;
-    this.child = spawn(process.execPath, [main], {
+    this.child = spawn(process.execPath, [...this.nodeArgs, main], {
       cwd: repoRoot,
       env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', LOG_LEVEL: 'info', ...this.env, SERVICE_NAME: this.env.SERVICE_NAME ?? this.name, HTTP_PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
