@@ -52,7 +52,7 @@ RUN --mount=type=cache,target=/root/.npm \
  && for ws in libs/contracts libs/platform services/*; do cp -a "$ws/dist" "/out/$ws/"; done \
  && cp -a libs/contracts/schemas /out/libs/contracts/ \
  && mkdir -p /out/scripts/lib /out/deploy/docker \
- && cp scripts/lib/services.mjs /out/scripts/lib/ \
+ && cp scripts/lib/services.mjs scripts/lib/services.json /out/scripts/lib/ \
  && cp deploy/docker/entrypoint.mjs deploy/docker/healthcheck.mjs /out/deploy/docker/
 
 # ---- runtime ---------------------------------------------------------------------------------

@@ -41,10 +41,10 @@ const serviceDirs = readdirSync(join(root, 'services'), { withFileTypes: true })
   .map((entry) => entry.name)
   .sort();
 
-/** name -> port from scripts/lib/services.mjs (an ES module, so read as text). */
-const stackPorts = new Map(
-  [...read('scripts/lib/services.mjs').matchAll(/\{\s*name:\s*['"]([a-z0-9-]+)['"]\s*,\s*port:\s*(\d+)\s*\}/g)].map((m) => [m[1], Number(m[2])]),
-);
+/** The services as the stack runs them: name -> port, and name -> flags on node's command line. */
+const stackServices = JSON.parse(read('scripts/lib/services.json')) as { name: string; port: number; nodeArgs?: string[] }[];
+const stackPorts = new Map(stackServices.map((service) => [service.name, service.port]));
+const stackNodeArgs = new Map(stackServices.map((service) => [service.name, service.nodeArgs ?? []]));
 
 function envNames(env: unknown): Map<string, string | undefined> {
   if (Array.isArray(env)) {
@@ -59,8 +59,8 @@ function walk(dir: string): string[] {
   );
 }
 
-describe('scripts/lib/services.mjs', () => {
-  it('lists every service directory (and the regex reads it)', () => {
+describe('scripts/lib/services.json', () => {
+  it('lists every service directory', () => {
     expect([...stackPorts.keys()].sort()).toEqual(serviceDirs);
     expect(serviceDirs.length).toBeGreaterThan(0);
   });
@@ -266,6 +266,20 @@ describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const entrypoint = JSON.parse(/^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1] ?? 'null') as string[] | null;
   const script = entrypoint?.find((arg) => arg.endsWith('.mjs'));
+
+  it("gives each service node's flags from scripts/lib/services.json wherever it is started, and the image's entrypoint otherwise", () => {
+    expect(stackNodeArgs.get('mdm')).toEqual(['--no-memory-reducer']);
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Obj> };
+    const manifests = walk(join(root, 'deploy', 'k8s')).flatMap((file) => parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS() as Obj));
+    for (const name of serviceDirs) {
+      const nodeArgs = stackNodeArgs.get(name) ?? [];
+      // the image's entrypoint, with the service's flags right after `node`
+      const expected = nodeArgs.length === 0 ? undefined : [...entrypoint!.slice(0, entrypoint!.indexOf('node') + 1), ...nodeArgs, ...entrypoint!.slice(entrypoint!.indexOf('node') + 1)];
+      const deployment = manifests.find((m) => m?.kind === 'Deployment' && m.metadata.name === name);
+      expect({ name, k8s: deployment?.spec.template.spec.containers[0].command, compose: compose.services[name]?.entrypoint }).toEqual({ name, k8s: expected, compose: expected });
+    }
+    expect(read('scripts/stack.mjs')).toMatch(/spawn\(process\.execPath, \[\.\.\.\(service\.nodeArgs \?\? \[\]\)/);
+  });
 
   it('starts services/<name>/dist/main.js through the entrypoint script it copies in', () => {
     expect(script).toBeDefined();

@@ -77,7 +77,7 @@ async function up() {
   for (const service of services) {
     if (pidOf(service.name)) continue;
     const log = openSync(join(logDir, `${service.name}.log`), 'a');
-    const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot, 'services', service.name, 'dist', 'main.js')], {
+    const child = spawn(process.execPath, [...(service.nodeArgs ?? []), '--enable-source-maps', join(repoRoot, 'services', service.name, 'dist', 'main.js')], {
       cwd: repoRoot,
       env: environmentFor(service),
       detached: true,

@@ -1,9 +1,11 @@
-// The hub's services as the stack runs them: where they listen and what each needs.
-export const services = [
-  { name: 'ingest', port: 3001 },
-  { name: 'mdm', port: 3002 },
-  { name: 'grouping', port: 3003 },
-  { name: 'scoring', port: 3004 },
-  { name: 'alerts', port: 3005 },
-  { name: 'portal-api', port: 3000 },
-];
+// The hub's services as the stack runs them: where they listen and what each needs
+// (services.json, which the test harness reads too, so that tests run each service as the
+// stack does). nodeArgs go on node's command line before the script: V8 reads them before it
+// makes the heap, and NODE_OPTIONS refuses some. mdm turns off V8's memory reducer, which
+// started a full marking of its multi-gigabyte heap whenever its allocation slowed, as when a
+// large backlog is drained and a steady stream follows (docs/benchmarks.md, "V8's memory
+// reducer off"). The Kubernetes manifest and docker-compose.yml pass the same flags.
+import { createRequire } from 'node:module';
+
+/** @type {{ name: string; port: number; nodeArgs?: string[] }[]} */
+export const services = createRequire(import.meta.url)('./services.json');

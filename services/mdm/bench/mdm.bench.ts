@@ -30,8 +30,9 @@
 // --max-old-space-size (large loads need more than V8's default); --mdm-node-options "…" adds
 // options of the mdm process alone (collector settings, say); --mdm-v8-flags "…" sets V8 flags
 // that NODE_OPTIONS refuses (--heap-growing-percent=N, say) in it (v8-flags-preload.cjs), once
-// it runs; --mdm-node-args "…" puts flags on mdm's node command line, which V8 reads before it
-// makes the heap (--no-memory-reducer takes effect only there).
+// it runs; --mdm-node-args "…" replaces the flags on mdm's node command line, which V8 reads
+// before it makes the heap (by default the stack's, scripts/lib/services.json: V8's memory
+// reducer off; --mdm-node-args "" for none).
 // --gc-trace <file> writes mdm's output, with V8's line for each major collection (its reason
 // and pause) and a sample of the heap's spaces every 10 s (gc-trace-preload.cjs), to <file>
 // when the run ends.
@@ -464,7 +465,7 @@ async function main(): Promise<void> {
 
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', MDM_HEAP ? `--max-old-space-size=${MDM_HEAP}` : '', MDM_NODE_OPTIONS ?? '', MDM_V8_FLAGS ? `--require ${join(__dirname, 'v8-flags-preload.cjs')}` : '', CPU_PROF ? `--require ${join(__dirname, 'cpu-profile-preload.cjs')}` : '', GC_TRACE ? `--require ${join(__dirname, 'gc-trace-preload.cjs')}` : '', HEAP_SAMPLE ? `--require ${join(__dirname, 'heap-sampling-preload.cjs')}` : ''].join(' ').trim();
       const started = Date.now();
-      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), ...(HEAP_SAMPLE ? { HEAP_SAMPLE_FILE: HEAP_SAMPLE } : {}), ...(MDM_V8_FLAGS ? { MDM_V8_FLAGS } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions }, { nodeArgs: MDM_NODE_ARGS ? MDM_NODE_ARGS.split(/\s+/).filter(Boolean) : [] });
+      mdm = await ServiceProcess.start('mdm', { ...(CPU_PROF ? { CPU_PROFILE_DIR: join(benchDir, 'mdm-prof') } : {}), ...(HEAP_SAMPLE ? { HEAP_SAMPLE_FILE: HEAP_SAMPLE } : {}), ...(MDM_V8_FLAGS ? { MDM_V8_FLAGS } : {}), DATABASE_URL: url.toString(), KAFKA_BROKERS: brokers.join(','), TOPIC_PREFIX: prefix, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions }, MDM_NODE_ARGS === undefined ? {} : { nodeArgs: MDM_NODE_ARGS.split(/\s+/).filter(Boolean) });
       const rss = new ProcessWatch(mdm);
       const db = new Client({ connectionString: url.toString() });
       await db.connect();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from '../servers/test-servers';
@@ -15,6 +15,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The flags the stack puts on node's command line for a service (scripts/lib/services.json). */
+export function stackNodeArgs(name: string): string[] {
+  const services = JSON.parse(readFileSync(join(repoRoot, 'scripts', 'lib', 'services.json'), 'utf8')) as { name: string; nodeArgs?: string[] }[];
+  return services.find((service) => service.name === name)?.nodeArgs ?? [];
+}
+
 /**
  * A hub service run from its build as a separate process, the way the stack runs it, for
  * end-to-end tests that drive it from outside. Its output is kept for assertions (for
@@ -27,10 +33,10 @@ export class ServiceProcess {
 
   constructor(readonly name: string, readonly env: Record<string, string>, readonly port: number, readonly nodeArgs: readonly string[] = []) {}
 
-  /** `nodeArgs` go on node's command line, before the script: V8 flags that NODE_OPTIONS refuses, say. */
+  /** `nodeArgs` go on node's command line, before the script (by default the stack's: `stackNodeArgs`). */
   static async start(name: string, env: Record<string, string>, options: { waitReady?: boolean; nodeArgs?: readonly string[] } = {}): Promise<ServiceProcess> {
     const port = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
-    const service = new ServiceProcess(name, env, port, options.nodeArgs);
+    const service = new ServiceProcess(name, env, port, options.nodeArgs ?? stackNodeArgs(name));
     service.spawn();
     if (options.waitReady ?? true) await service.waitReady();
     return service;
