@@ -4,7 +4,10 @@
 // makes the heap, and NODE_OPTIONS refuses some. mdm turns off V8's memory reducer, which
 // started a full marking of its multi-gigabyte heap whenever its allocation slowed, as when a
 // large backlog is drained and a steady stream follows (docs/benchmarks.md, "V8's memory
-// reducer off"). The Kubernetes manifest and docker-compose.yml pass the same flags.
+// reducer off"), and gives its young generation 64 MiB semi-spaces instead of V8's 16: each
+// young collection has a fixed cost that grows with the old generation, so at a city's scale
+// fewer of them is faster (docs/benchmarks.md, "Why mdm's young collections take longer").
+// The Kubernetes manifest and docker-compose.yml pass the same flags.
 import { createRequire } from 'node:module';
 
 /** @type {{ name: string; port: number; nodeArgs?: string[] }[]} */
