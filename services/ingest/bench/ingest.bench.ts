@@ -1,4 +1,4 @@
-// `npm run bench:ingest [-- --rows N] [--no-precheck] [--in-thread] [--undo] [--ceiling-messages N]`: N synthetic
+// `npm run bench:ingest [-- --rows N] [--no-precheck] [--precheck-threads N] [--in-thread] [--undo] [--ceiling-messages N]`: N synthetic
 // records (default 1,000,000) from a CSV file to validated Avro events on Kafka through ingest's
 // loader, with the raw produce ceiling of the platform's producer settings measured in the same
 // run, before and after the load (N messages each, default 400,000).
@@ -19,6 +19,8 @@ const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : fallback);
 const ROWS = option('rows', 1_000_000);
 const precheck = !args.includes('--no-precheck');
+// --precheck-threads N: workers counting the file's parts in the pre-check (default: the loader's)
+const precheckThreads = args.includes('--precheck-threads') ? option('precheck-threads', 1) : undefined;
 // --in-thread: parse, map and encode in the main thread instead of the build worker, to compare
 const buildIn = args.includes('--in-thread') ? 'this-thread' : 'worker';
 // --undo: then undo the load (`npm run feed -- undo`), timed on its own
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
       const relay = new OutboxRelay(dataSource, producer, { logger });
       relay.start();
       const feeds = FeedRegistry.fromDirectory();
-      const runner = new LoadRunner(feeds, new RecordStore(dataSource, prefix), new KafkaPublisher(producer, prefix), dataSource, logger, 2000, buildIn);
+      const runner = new LoadRunner(feeds, new RecordStore(dataSource, prefix), new KafkaPublisher(producer, prefix), dataSource, logger, 2000, buildIn, precheckThreads);
       const size = statSync(file).size;
       const started = process.hrtime.bigint();
       const report = await runner.loadFile('bench-people', file, {
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
       const eventsPerSecond = (report.events ?? 0) / seconds;
       const mib = (bytes: number | undefined) => (bytes === undefined ? null : Math.round(bytes / 2 ** 20));
       process.stdout.write(`${JSON.stringify({
-        benchmark: 'ingest', buildIn, rows: report.rows, accepted: report.accepted, rejected: report.rejected, events: report.events, precheck,
+        benchmark: 'ingest', buildIn, rows: report.rows, accepted: report.accepted, rejected: report.rejected, events: report.events, precheck, ...(precheckThreads ? { precheckThreads } : {}),
         seconds: Number(seconds.toFixed(1)), rowsPerSecond: Math.round(rowsPerSecond), eventsPerSecond: Math.round(eventsPerSecond),
         rawCeilingMessagesPerSecond: Math.round(rawMean), rawCeilingBeforeAndAfter: [Math.round(rawBefore.messagesPerSecond), Math.round(rawAfter.messagesPerSecond)],
         eventsShareOfCeiling: Number((eventsPerSecond / rawMean).toFixed(2)),

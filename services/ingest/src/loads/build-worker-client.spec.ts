@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultFeedsDir, FeedRegistry, today } from '../feeds/feed-registry';
 import type { BuildJob } from './build-job';
-import { buildInWorker, buildWorkersStarted, countInWorker, stopIdleBuildWorker } from './build-worker-client';
+import { buildInWorker, buildWorkersStarted, countInWorker, countInWorkers, stopIdleBuildWorker } from './build-worker-client';
 import { readOptions } from './load-runner';
 
 // Worker threads, no servers: the build worker serves one job after another, and one that was
@@ -58,4 +58,36 @@ describe('build worker reuse', () => {
     expect(buildWorkersStarted()).toBe(before + 1);
     expect(await stopIdleBuildWorker()).toBe(true);
   });
+
+  describe('the pre-check counted in parts side by side', () => {
+    // rows with rejects and withdrawals spread through the file, so every part has some
+    // (no record id, or a column too many)
+    const mixed = file('mixed.csv', Array.from({ length: 600 }, (_, i) => (i % 7 === 3 ? row(i).replace(`P${i},`, ',') : i % 11 === 5 ? row(i).replace('\n', ',extra\n') : row(i))));
+
+    it('gives the counts of reading the file whole, from as many workers as parts', async () => {
+      const whole = await countInWorker(job(mixed));
+      expect(whole.rejected).toBeGreaterThan(50);
+      let bytes = 0;
+      const parted = await countInWorkers(job(mixed), { threads: 3, minBytes: 0, onBytes: (read) => (bytes = read) });
+      expect(parted.parts).toBe(3);
+      expect(parted).toEqual({ ...whole, parts: 3 });
+      // the progress reported is the parts' bytes together: the whole file by the end
+      expect(bytes).toBe(statSync(mixed).size);
+    });
+
+    it('reads the file whole when a part ends inside a quoted field that spans lines', async () => {
+      // a quoted address of 400 lines in the middle of the file: every split point falls inside it
+      const address = `"${Array.from({ length: 400 }, (_, i) => `Flat ${i}`).join('\n')}"`;
+      const quoted = file('quoted.csv', [row(1), row(2, 'not a date'), `P3,Anna,Khan,04/03/1980,F,,${address},L1 1AA,\n`, row(4), row(5)]);
+      const whole = await countInWorker(job(quoted));
+      expect(whole.rows).toBe(5);
+      const parted = await countInWorkers(job(quoted), { threads: 2, minBytes: 0 });
+      expect(parted).toEqual({ ...whole, parts: 1 });
+    });
+
+    it('counts small files with one worker', async () => {
+      expect(await countInWorkers(job(mixed), { threads: 3 })).toMatchObject({ rows: 600, parts: 1 });
+    });
+  });
 });
+

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerScriptOptions } from '@hub/platform';
@@ -5,7 +7,7 @@ import type { QualityProfile } from '../quality/quality-profile';
 import type { BuildJob, WorkerCommand, WorkerReply } from './build-job';
 import { unpackBatch } from './built-wire';
 import type { BuiltRow, DryRunCounts } from './row-builder';
-import { DeliveryError } from './source-reader';
+import { DeliveryError, lineAlignedParts, readCsvHeader } from './source-reader';
 
 export type WorkerBuildEvent = { kind: 'batch'; rows: BuiltRow[] } | { kind: 'profile'; counts: QualityProfile };
 
@@ -151,4 +153,58 @@ export async function countInWorker(job: Omit<BuildJob, 'mode'>, onBytes?: (byte
     if (reply.type === 'done' && reply.counts) return reply.counts;
   }
   throw new Error('the build worker finished without counts');
+}
+
+/** Below this size a file is counted by one worker: starting another costs about a second. */
+export const PARALLEL_COUNT_MIN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reasons that say a part may not have ended where a record ends, or that records were cut at
+ * a place that depends on where reading began: the quoted field that a line feed did not end,
+ * and the oversized records a reader gives up on part-way.
+ */
+const UNRELIABLE_PART_END = new Set(['INGEST.CSV_QUOTE_NOT_CLOSED', 'INGEST.CSV_MAX_RECORD_SIZE', 'INGEST.RECORD_TOO_LARGE']);
+
+function sumCounts(parts: readonly DryRunCounts[]): DryRunCounts {
+  const total: DryRunCounts = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, rejectsByReason: {} };
+  for (const part of parts) {
+    total.rows += part.rows;
+    total.accepted += part.accepted;
+    total.rejected += part.rejected;
+    total.duplicates += part.duplicates;
+    total.withdrawn += part.withdrawn;
+    for (const [code, count] of Object.entries(part.rejectsByReason)) total.rejectsByReason[code] = (total.rejectsByReason[code] ?? 0) + count;
+  }
+  return total;
+}
+
+/**
+ * The pre-check's counts of a delivery file, from up to `threads` workers side by side, each
+ * counting a part of the file that starts at a line (the pre-check is otherwise the one phase
+ * of a load in which a core sits idle). A CSV line feed may lie inside a quoted field: if a
+ * part other than the last ended inside quotes (or met a record too large to read whole), the
+ * split cannot be trusted and the file is counted again by one worker, so the counts are
+ * always those of reading the file whole.
+ */
+export async function countInWorkers(
+  job: Omit<BuildJob, 'mode'>,
+  options: { threads?: number; minBytes?: number; onBytes?: (bytes: number) => void } = {},
+): Promise<DryRunCounts & { parts: number }> {
+  const threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4));
+  const whole = async () => ({ ...(await countInWorker(job, options.onBytes)), parts: 1 });
+  if (threads === 1 || statSync(job.path).size < (options.minBytes ?? PARALLEL_COUNT_MIN_BYTES)) return whole();
+  const ranges = await lineAlignedParts(job.path, threads);
+  if (ranges.length < 2) return whole();
+  const columns = job.readOptions.format === 'csv' ? await readCsvHeader(job.path, { ...job.readOptions }) : undefined;
+  const read = ranges.map(() => 0);
+  const counts = await Promise.all(
+    ranges.map((range, part) =>
+      countInWorker({ ...job, readOptions: { ...job.readOptions, range: part === 0 ? range : { ...range, columns } } }, (bytes) => {
+        read[part] = bytes;
+        options.onBytes?.(read.reduce((sum, value) => sum + value, 0));
+      }),
+    ),
+  );
+  if (counts.some((part) => Object.keys(part.rejectsByReason).some((code) => UNRELIABLE_PART_END.has(code)))) return whole();
+  return { ...sumCounts(counts), parts: ranges.length };
 }

@@ -12,7 +12,7 @@ import { QualityProfiler } from '../quality/quality-profile';
 import type { LoadReport } from './load-report';
 import { type HeldRecord, type LoadCounters, type RecordChange, RecordStore, type StoredRejection } from './record-store';
 import type { BuildJob } from './build-job';
-import { buildInWorker, countInWorker, type WorkerBuildEvent } from './build-worker-client';
+import { buildInWorker, countInWorkers, type WorkerBuildEvent } from './build-worker-client';
 import { buildFile, buildMapped, type BuiltRow, countFile } from './row-builder';
 import { DeliveryError, readCsvHeader } from './source-reader';
 
@@ -34,10 +34,10 @@ export interface RowOutcome {
 
 /**
  * Where a load's main-thread time goes, per phase (milliseconds); the benchmark prints it.
- * `build` is parsing, mapping and encoding done in this thread; `waitForBuild` is time this
+ * `precheck` is the header and reject-rate check before a load is applied; `build` is parsing, mapping and encoding done in this thread; `waitForBuild` is time this
  * thread waited for the build worker's next batch.
  */
-export const phaseTimings: Record<'lookup' | 'build' | 'waitForBuild' | 'decide' | 'publish' | 'commit', number> = { lookup: 0, build: 0, waitForBuild: 0, decide: 0, publish: 0, commit: 0 };
+export const phaseTimings: Record<'precheck' | 'lookup' | 'build' | 'waitForBuild' | 'decide' | 'publish' | 'commit', number> = { precheck: 0, lookup: 0, build: 0, waitForBuild: 0, decide: 0, publish: 0, commit: 0 };
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
 
 interface Decided {
@@ -73,6 +73,8 @@ export class LoadRunner {
     private readonly logger: Logger,
     private readonly batchSize = 1000,
     private readonly buildIn: BuildIn = 'worker',
+    /** Workers that count a large file's parts side by side in the pre-check (default: the cores, at most 4). */
+    private readonly countThreads?: number,
   ) {}
 
   context(feed: CompiledFeed, loadId: string, contentType: string): RowContext {
@@ -262,7 +264,9 @@ export class LoadRunner {
     }
     try {
       if (!options.release) {
+        const mark = process.hrtime.bigint();
         const problem = (await this.headerProblem(feed, absolute)) ?? (await this.rejectRateCheck(feed, absolute));
+        phaseTimings.precheck += since(mark);
         if (problem) {
           await this.setStatus(loadId, 'quarantined', `${problem.code}: ${problem.message}`);
           this.logger.warn({ feed: feed.name, load: loadId, code: problem.code }, 'load quarantined');
@@ -377,7 +381,10 @@ export class LoadRunner {
 
   private async dryRun(feed: CompiledFeed, path: string, onBytes?: (bytes: number) => void): Promise<Omit<LoadReport, 'feed' | 'load' | 'status'>> {
     const job = this.workerJob(feed, path);
-    return job ? countInWorker(job, onBytes) : countFile(feed, path, { ...readOptions(feed), onBytes });
+    if (!job) return countFile(feed, path, { ...readOptions(feed), onBytes });
+    const { parts, ...counts } = await countInWorkers(job, { threads: this.countThreads, onBytes });
+    this.logger.debug({ feed: feed.name, path, parts }, 'pre-check counted');
+    return counts;
   }
 
   /** Built batches of a file, in file order, then the quality profile of its rows. */

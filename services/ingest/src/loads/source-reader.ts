@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
@@ -14,6 +15,17 @@ export interface ReadOptions {
   csv?: { delimiter?: string; quote?: string; skipInitialSpace?: boolean };
   maxRecordBytes?: number;
   onBytes?: (bytesRead: number) => void;
+  /**
+   * Only the bytes from `start` up to (not including) `end`, which must begin a line; `columns`
+   * is the CSV header for a part that does not begin the file (see lineAlignedParts).
+   */
+  range?: FileRange & { columns?: string[] };
+}
+
+/** Bytes `start` up to, not including, `end`. */
+export interface FileRange {
+  start: number;
+  end: number;
 }
 
 /** A whole-delivery failure: the file cannot be read as declared. Nothing of it is applied. */
@@ -53,7 +65,9 @@ function decoded(path: string, options: ReadOptions): Readable {
   const size = statSync(path).size;
   if (size === 0) throw new DeliveryError('INGEST.EMPTY_FILE', 'the file is empty');
   let bytes = 0;
-  const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+  const range = options.range;
+  if (range && (range.start < 0 || range.end > size || range.start >= range.end)) throw new Error(`bytes ${range.start}-${range.end} are not a part of a ${size}-byte file`);
+  const file = createReadStream(path, { highWaterMark: 256 * 1024, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
   if (options.onBytes) {
     file.on('data', (chunk) => {
       bytes += chunk.length;
@@ -75,7 +89,7 @@ export async function* readRows(path: string, options: ReadOptions): AsyncGenera
   const skipped: SourceRow[] = [];
   const parser = text.pipe(
     parse({
-      columns: (header: string[]) => header.map((column) => column.trim()),
+      columns: options.range?.columns ?? ((header: string[]) => header.map((column) => column.trim())),
       bom: true,
       raw: true,
       info: true,
@@ -152,4 +166,35 @@ export async function readCsvHeader(path: string, options: ReadOptions): Promise
     return header.map((column) => column.trim());
   }
   return [];
+}
+
+/**
+ * Splits a file into at most `parts` ranges of about equal size, each starting right after a
+ * line feed, for counting the parts side by side. A line feed need not end a CSV record (a
+ * quoted field may span lines): whoever reads the parts must check that each part but the last
+ * ended outside quotes, and otherwise read the file whole. Fewer parts when lines are long.
+ */
+export async function lineAlignedParts(path: string, parts: number): Promise<FileRange[]> {
+  const size = statSync(path).size;
+  const starts = [0];
+  const handle = await open(path, 'r');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let part = 1; part < parts; part++) {
+      let at = Math.max(Math.floor((size * part) / parts), starts[starts.length - 1]! + 1);
+      let lineStart: number | undefined;
+      while (lineStart === undefined && at < size) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
+        const newline = chunk.subarray(0, bytesRead).indexOf(0x0a);
+        if (newline >= 0) lineStart = at + newline + 1;
+        else at += bytesRead;
+        if (bytesRead === 0) break;
+      }
+      if (lineStart === undefined || lineStart >= size) break;
+      if (lineStart > starts[starts.length - 1]!) starts.push(lineStart);
+    }
+  } finally {
+    await handle.close();
+  }
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
 }
