@@ -9,7 +9,16 @@ import { platformAcks, platformCompression, platformProducerConfig } from '../ka
 export async function rawProduceCeiling(
   kafka: Kafka,
   topic: string,
-  options: { messages: number; valueAt: (index: number) => Buffer; batchSize?: number; inFlight?: number; compression?: CompressionTypes; onProgress?: (sent: number) => void },
+  options: {
+    messages: number;
+    valueAt: (index: number) => Buffer;
+    /** Headers for each message (none by default: the raw ceiling). */
+    headersAt?: (index: number) => Record<string, string>;
+    batchSize?: number;
+    inFlight?: number;
+    compression?: CompressionTypes;
+    onProgress?: (sent: number) => void;
+  },
 ): Promise<{ messagesPerSecond: number; mibPerSecond: number }> {
   const producer = kafka.producer(platformProducerConfig);
   await producer.connect();
@@ -23,7 +32,7 @@ export async function rawProduceCeiling(
     const messages = Array.from({ length: Math.min(batch, options.messages - start) }, (_, i) => {
       const value = options.valueAt(start + i);
       bytes += value.length;
-      return { key: `key-${(start + i) % 100_000}`, value };
+      return { key: `key-${(start + i) % 100_000}`, value, ...(options.headersAt ? { headers: options.headersAt(start + i) } : {}) };
     });
     const promise: Promise<unknown> = producer.send({ topic, acks: platformAcks, compression: options.compression ?? platformCompression, messages }).then(() => {
       sent += messages.length;
