@@ -85,6 +85,18 @@ describe('build worker reuse', () => {
       expect(parted).toEqual({ ...whole, parts: 1 });
     });
 
+    it("reads later parts with the line end the whole file's parser chose on the first line", async () => {
+      // CRLF on the header, then rows ending CRLF and LF in turn: read whole, each LF row runs
+      // into the next one (a record with too many columns)
+      const rows = Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? row(i).replace('\n', '\r\n') : row(i)));
+      const path = join(dir, 'mixed-line-ends.csv');
+      writeFileSync(path, header.replace('\n', '\r\n') + rows.join(''));
+      const whole = await countInWorker(job(path));
+      expect(whole.rejected).toBe(299);
+      const parted = await countInWorkers(job(path), { threads: 3, minBytes: 0 });
+      expect(parted).toEqual({ ...whole, parts: 3 });
+    });
+
     it('counts small files with one worker', async () => {
       expect(await countInWorkers(job(mixed), { threads: 3 })).toMatchObject({ rows: 600, parts: 1 });
     });

@@ -7,7 +7,7 @@ import type { QualityProfile } from '../quality/quality-profile';
 import type { BuildJob, WorkerCommand, WorkerReply } from './build-job';
 import { unpackBatch } from './built-wire';
 import type { BuiltRow, DryRunCounts } from './row-builder';
-import { DeliveryError, lineAlignedParts, readCsvHeader } from './source-reader';
+import { DeliveryError, firstLineEnd, lineAlignedParts, readCsvHeader } from './source-reader';
 
 export type WorkerBuildEvent = { kind: 'batch'; rows: BuiltRow[] } | { kind: 'profile'; counts: QualityProfile };
 
@@ -182,7 +182,7 @@ function sumCounts(parts: readonly DryRunCounts[]): DryRunCounts {
  * The pre-check's counts of a delivery file, from up to `threads` workers side by side, each
  * counting a part of the file that starts at a line (the pre-check is otherwise the one phase
  * of a load in which a core sits idle). A CSV line feed may lie inside a quoted field: if a
- * part other than the last ended inside quotes (or met a record too large to read whole), the
+ * part ended inside quotes (or met a record too large to read whole), the
  * split cannot be trusted and the file is counted again by one worker, so the counts are
  * always those of reading the file whole.
  */
@@ -193,13 +193,23 @@ export async function countInWorkers(
   const threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4));
   const whole = async () => ({ ...(await countInWorker(job, options.onBytes)), parts: 1 });
   if (threads === 1 || statSync(job.path).size < (options.minBytes ?? PARALLEL_COUNT_MIN_BYTES)) return whole();
-  const ranges = await lineAlignedParts(job.path, threads);
+  // Later parts parse as the whole file's parser would: with its header, and ending records
+  // only at the line end it chose on the first line (so parts also start after one; a file
+  // mixing line ends would otherwise be read differently by a part).
+  let later = {};
+  let lineEnd: '\n' | '\r\n' = '\n';
+  if (job.readOptions.format === 'csv') {
+    const recordDelimiter = await firstLineEnd(job.path);
+    if (!recordDelimiter) return whole();
+    lineEnd = recordDelimiter;
+    later = { columns: await readCsvHeader(job.path, { ...job.readOptions }), recordDelimiter };
+  }
+  const ranges = await lineAlignedParts(job.path, threads, lineEnd);
   if (ranges.length < 2) return whole();
-  const columns = job.readOptions.format === 'csv' ? await readCsvHeader(job.path, { ...job.readOptions }) : undefined;
   const read = ranges.map(() => 0);
   const counts = await Promise.all(
     ranges.map((range, part) =>
-      countInWorker({ ...job, readOptions: { ...job.readOptions, range: part === 0 ? range : { ...range, columns } } }, (bytes) => {
+      countInWorker({ ...job, readOptions: { ...job.readOptions, range: part === 0 ? range : { ...range, ...later } } }, (bytes) => {
         read[part] = bytes;
         options.onBytes?.(read.reduce((sum, value) => sum + value, 0));
       }),

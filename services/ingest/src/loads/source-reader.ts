@@ -17,9 +17,10 @@ export interface ReadOptions {
   onBytes?: (bytesRead: number) => void;
   /**
    * Only the bytes from `start` up to (not including) `end`, which must begin a line; `columns`
-   * is the CSV header for a part that does not begin the file (see lineAlignedParts).
+   * is the CSV header for a part that does not begin the file, `recordDelimiter` the line end
+   * the whole file's parser found on its first line (see lineAlignedParts).
    */
-  range?: FileRange & { columns?: string[] };
+  range?: FileRange & { columns?: string[]; recordDelimiter?: string };
 }
 
 /** Bytes `start` up to, not including, `end`. */
@@ -41,8 +42,9 @@ export class DeliveryError extends Error {
  * say) stops with INGEST.ENCODING_MISMATCH instead of turning names into replacement
  * characters.
  */
-function strictUtf8(): Transform {
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+function strictUtf8(keepLeadingBom = false): Transform {
+  // ignoreBOM: false drops a leading byte-order mark; a part that starts mid-file keeps one
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: keepLeadingBom });
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       try {
@@ -74,7 +76,7 @@ function decoded(path: string, options: ReadOptions): Readable {
       options.onBytes!(bytes);
     });
   }
-  const text = (options.encoding === 'windows-1252' ? file.pipe(iconv.decodeStream('win1252', { stripBOM: true })) : file.pipe(strictUtf8())) as Readable;
+  const text = (options.encoding === 'windows-1252' ? file.pipe(iconv.decodeStream('win1252', { stripBOM: true })) : file.pipe(strictUtf8((range?.start ?? 0) > 0))) as Readable;
   file.on('error', (error) => text.destroy(error));
   return text;
 }
@@ -90,7 +92,8 @@ export async function* readRows(path: string, options: ReadOptions): AsyncGenera
   const parser = text.pipe(
     parse({
       columns: options.range?.columns ?? ((header: string[]) => header.map((column) => column.trim())),
-      bom: true,
+      bom: (options.range?.start ?? 0) === 0,
+      ...(options.range?.recordDelimiter ? { record_delimiter: options.range.recordDelimiter } : {}),
       raw: true,
       info: true,
       delimiter: options.csv?.delimiter ?? ',',
@@ -170,11 +173,12 @@ export async function readCsvHeader(path: string, options: ReadOptions): Promise
 
 /**
  * Splits a file into at most `parts` ranges of about equal size, each starting right after a
- * line feed, for counting the parts side by side. A line feed need not end a CSV record (a
+ * line end (`lineEnd`: a CSV file's parser ends records only where it found them end on the
+ * first line), for counting the parts side by side. A line feed need not end a CSV record (a
  * quoted field may span lines): whoever reads the parts must check that each part but the last
  * ended outside quotes, and otherwise read the file whole. Fewer parts when lines are long.
  */
-export async function lineAlignedParts(path: string, parts: number): Promise<FileRange[]> {
+export async function lineAlignedParts(path: string, parts: number, lineEnd: '\n' | '\r\n' = '\n'): Promise<FileRange[]> {
   const size = statSync(path).size;
   const starts = [0];
   const handle = await open(path, 'r');
@@ -185,10 +189,11 @@ export async function lineAlignedParts(path: string, parts: number): Promise<Fil
       let lineStart: number | undefined;
       while (lineStart === undefined && at < size) {
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
-        const newline = chunk.subarray(0, bytesRead).indexOf(0x0a);
-        if (newline >= 0) lineStart = at + newline + 1;
-        else at += bytesRead;
         if (bytesRead === 0) break;
+        const found = chunk.subarray(0, bytesRead).indexOf(lineEnd);
+        if (found >= 0) lineStart = at + found + lineEnd.length;
+        // a CR at the end of the chunk may begin the CRLF looked for
+        else at += bytesRead < chunk.length ? bytesRead : bytesRead - (lineEnd.length - 1);
       }
       if (lineStart === undefined || lineStart >= size) break;
       if (lineStart > starts[starts.length - 1]!) starts.push(lineStart);
@@ -197,4 +202,31 @@ export async function lineAlignedParts(path: string, parts: number): Promise<Fil
     await handle.close();
   }
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
+}
+
+/**
+ * The line end a CSV parser finds first in the file (its own choice for the whole file, made on
+ * the first line): CRLF or LF, or undefined when the first line ends otherwise or not at all.
+ */
+export async function firstLineEnd(path: string): Promise<'\r\n' | '\n' | undefined> {
+  const handle = await open(path, 'r');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let at = 0; ; ) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
+      if (bytesRead === 0) return undefined;
+      for (let i = 0; i < bytesRead; i++) {
+        if (chunk[i] === 0x0a) return '\n';
+        if (chunk[i] === 0x0d) {
+          if (i + 1 < bytesRead) return chunk[i + 1] === 0x0a ? '\r\n' : undefined;
+          const next = Buffer.alloc(1);
+          const { bytesRead: more } = await handle.read(next, 0, 1, at + i + 1);
+          return more === 1 && next[0] === 0x0a ? '\r\n' : undefined;
+        }
+      }
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
 }
