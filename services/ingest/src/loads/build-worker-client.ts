@@ -12,20 +12,30 @@ import { DeliveryError, firstLineEnd, lineAlignedParts, readCsvHeader } from './
 export type WorkerBuildEvent = { kind: 'batch'; rows: BuiltRow[] } | { kind: 'profile'; counts: QualityProfile };
 
 let started = 0;
+let alive = 0;
 
 /** Build workers this process has started (each costs about a second; see below). */
 export function buildWorkersStarted(): number {
   return started;
 }
 
+/** Build workers not yet stopped: at work, or kept idle for the next job. */
+export function buildWorkersAlive(): number {
+  return alive;
+}
+
 function startWorker(): Worker {
   started++;
+  alive++;
   // the built worker from the built service, the TypeScript one from source (CLI, benchmarks, tests)
   const file = join(__dirname, `build-worker${extname(__filename)}`);
   const worker = new Worker(file, workerScriptOptions(file));
   // an idle worker that fails is simply not reused (an 'error' without a listener would throw here)
   worker.on('error', () => undefined);
-  worker.on('exit', () => forget(worker));
+  worker.on('exit', () => {
+    alive--;
+    forget(worker);
+  });
   return worker;
 }
 
@@ -88,7 +98,8 @@ function failureOf(reply: Extract<WorkerReply, { type: 'error' }>): Error {
  * reply (done or error) may serve the next job; one whose caller stopped reading early is
  * stopped, since it may still be mid-file.
  */
-async function* replies(job: BuildJob, onBytes?: (bytes: number) => void): AsyncGenerator<Exclude<WorkerReply, { type: 'bytes' }>, void, void> {
+async function* replies(job: BuildJob, onBytes?: (bytes: number) => void, signal?: AbortSignal): AsyncGenerator<Exclude<WorkerReply, { type: 'bytes' }>, void, void> {
+  signal?.throwIfAborted();
   const worker = acquireWorker();
   const queue: Exclude<WorkerReply, { type: 'bytes' }>[] = [];
   let failed: Error | undefined;
@@ -111,9 +122,15 @@ async function* replies(job: BuildJob, onBytes?: (bytes: number) => void): Async
     failed ??= new Error(`the build worker stopped (exit code ${code}) before it finished`);
     wakeUp();
   };
+  // a job given up on (another part of the same count failed) stops its worker mid-file
+  const onAbort = () => {
+    failed ??= new Error('the job was given up');
+    wakeUp();
+  };
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
+  signal?.addEventListener('abort', onAbort);
   const command = (message: WorkerCommand) => worker.postMessage(message);
   command({ type: 'job', job });
   try {
@@ -134,6 +151,7 @@ async function* replies(job: BuildJob, onBytes?: (bytes: number) => void): Async
     worker.off('message', onMessage);
     worker.off('error', onError);
     worker.off('exit', onExit);
+    signal?.removeEventListener('abort', onAbort);
     if (finished && !failed) releaseWorker(worker);
     else await worker.terminate();
   }
@@ -148,8 +166,8 @@ export async function* buildInWorker(job: Omit<BuildJob, 'mode'>, onBytes?: (byt
 }
 
 /** The pre-check's counts of a delivery file, from a worker thread. */
-export async function countInWorker(job: Omit<BuildJob, 'mode'>, onBytes?: (bytes: number) => void): Promise<DryRunCounts> {
-  for await (const reply of replies({ ...job, mode: 'count' }, onBytes)) {
+export async function countInWorker(job: Omit<BuildJob, 'mode'>, onBytes?: (bytes: number) => void, signal?: AbortSignal): Promise<DryRunCounts> {
+  for await (const reply of replies({ ...job, mode: 'count' }, onBytes, signal)) {
     if (reply.type === 'done' && reply.counts) return reply.counts;
   }
   throw new Error('the build worker finished without counts');
@@ -159,11 +177,12 @@ export async function countInWorker(job: Omit<BuildJob, 'mode'>, onBytes?: (byte
 export const PARALLEL_COUNT_MIN_BYTES = 32 * 1024 * 1024;
 
 /**
- * Reasons that say a part may not have ended where a record ends, or that records were cut at
- * a place that depends on where reading began: the quoted field that a line feed did not end,
- * and the oversized records a reader gives up on part-way.
+ * Reasons that say records were cut at a place that depends on where reading began: the
+ * oversized records a reader gives up on part-way (csv-parse drops the rest of its chunk).
  */
-const UNRELIABLE_PART_END = new Set(['INGEST.CSV_QUOTE_NOT_CLOSED', 'INGEST.CSV_MAX_RECORD_SIZE', 'INGEST.RECORD_TOO_LARGE']);
+const CUT_WHERE_READING_BEGAN = new Set(['INGEST.CSV_MAX_RECORD_SIZE', 'INGEST.RECORD_TOO_LARGE']);
+/** A part that ends inside quotes did not end where a record ends (harmless for the last part: the file ends there too). */
+const ENDED_INSIDE_QUOTES = 'INGEST.CSV_QUOTE_NOT_CLOSED';
 
 function sumCounts(parts: readonly DryRunCounts[]): DryRunCounts {
   const total: DryRunCounts = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, rejectsByReason: {} };
@@ -178,13 +197,27 @@ function sumCounts(parts: readonly DryRunCounts[]): DryRunCounts {
   return total;
 }
 
+/** Whether the parts' counts are those of reading the file whole (see countInWorkers). */
+function partsAgreeWithWhole(parts: readonly DryRunCounts[]): boolean {
+  return parts.every((part, index) => {
+    const codes = Object.keys(part.rejectsByReason);
+    return !codes.some((code) => CUT_WHERE_READING_BEGAN.has(code)) && (index === parts.length - 1 || !codes.includes(ENDED_INSIDE_QUOTES));
+  });
+}
+
 /**
  * The pre-check's counts of a delivery file, from up to `threads` workers side by side, each
  * counting a part of the file that starts at a line (the pre-check is otherwise the one phase
- * of a load in which a core sits idle). A CSV line feed may lie inside a quoted field: if a
- * part ended inside quotes (or met a record too large to read whole), the
- * split cannot be trusted and the file is counted again by one worker, so the counts are
- * always those of reading the file whole.
+ * of a load in which a core sits idle). The counts are always those of reading the file whole:
+ * - later parts parse as the whole file's parser would, with its header, and ending records
+ *   only at the line end it chose on the first line (parts start after one);
+ * - a CSV line end may lie inside a quoted field: a part other than the last that ended inside
+ *   quotes did not end at a record, and an oversized record is cut where reading began, so
+ *   either sends the file to one worker to be counted again;
+ * - so does any failure of a part (the other parts are stopped), so that a file that cannot be
+ *   read fails with the whole file's first error.
+ * Files whose first line holds a quote (a header that may span lines) are counted whole. Runs
+ * after the header check, which quarantines a file whose header cannot be read.
  */
 export async function countInWorkers(
   job: Omit<BuildJob, 'mode'>,
@@ -193,28 +226,36 @@ export async function countInWorkers(
   const threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4));
   const whole = async () => ({ ...(await countInWorker(job, options.onBytes)), parts: 1 });
   if (threads === 1 || statSync(job.path).size < (options.minBytes ?? PARALLEL_COUNT_MIN_BYTES)) return whole();
-  // Later parts parse as the whole file's parser would: with its header, and ending records
-  // only at the line end it chose on the first line (so parts also start after one; a file
-  // mixing line ends would otherwise be read differently by a part).
   let later = {};
   let lineEnd: '\n' | '\r\n' = '\n';
   if (job.readOptions.format === 'csv') {
-    const recordDelimiter = await firstLineEnd(job.path);
-    if (!recordDelimiter) return whole();
-    lineEnd = recordDelimiter;
-    later = { columns: await readCsvHeader(job.path, { ...job.readOptions }), recordDelimiter };
+    const first = await firstLineEnd(job.path, job.readOptions.csv?.quote ?? '"');
+    if (!first) return whole();
+    const columns = await readCsvHeader(job.path, { ...job.readOptions });
+    if (columns.length === 0) return whole();
+    lineEnd = first;
+    later = { columns, recordDelimiter: first };
   }
   const ranges = await lineAlignedParts(job.path, threads, lineEnd);
   if (ranges.length < 2) return whole();
   const read = ranges.map(() => 0);
-  const counts = await Promise.all(
+  const giveUp = new AbortController();
+  const counted = await Promise.all(
     ranges.map((range, part) =>
-      countInWorker({ ...job, readOptions: { ...job.readOptions, range: part === 0 ? range : { ...range, ...later } } }, (bytes) => {
-        read[part] = bytes;
-        options.onBytes?.(read.reduce((sum, value) => sum + value, 0));
+      countInWorker(
+        { ...job, readOptions: { ...job.readOptions, range: part === 0 ? range : { ...range, ...later } } },
+        (bytes) => {
+          read[part] = bytes;
+          if (!giveUp.signal.aborted) options.onBytes?.(read.reduce((sum, value) => sum + value, 0));
+        },
+        giveUp.signal,
+      ).catch(() => {
+        giveUp.abort();
+        return undefined;
       }),
     ),
   );
-  if (counts.some((part) => Object.keys(part.rejectsByReason).some((code) => UNRELIABLE_PART_END.has(code)))) return whole();
+  const counts = counted.filter((part): part is DryRunCounts => part !== undefined);
+  if (counts.length < ranges.length || !partsAgreeWithWhole(counts)) return whole();
   return { ...sumCounts(counts), parts: ranges.length };
 }

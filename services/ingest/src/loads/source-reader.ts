@@ -206,9 +206,11 @@ export async function lineAlignedParts(path: string, parts: number, lineEnd: '\n
 
 /**
  * The line end a CSV parser finds first in the file (its own choice for the whole file, made on
- * the first line): CRLF or LF, or undefined when the first line ends otherwise or not at all.
+ * the first line): CRLF or LF; undefined when the first line ends otherwise or not at all, or
+ * holds a quote before its end (a quoted line end would not be the parser's choice).
  */
-export async function firstLineEnd(path: string): Promise<'\r\n' | '\n' | undefined> {
+export async function firstLineEnd(path: string, quote = '"'): Promise<'\r\n' | '\n' | undefined> {
+  const quoteByte = Buffer.from(quote, 'utf8')[0];
   const handle = await open(path, 'r');
   try {
     const chunk = Buffer.alloc(64 * 1024);
@@ -216,6 +218,7 @@ export async function firstLineEnd(path: string): Promise<'\r\n' | '\n' | undefi
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
       if (bytesRead === 0) return undefined;
       for (let i = 0; i < bytesRead; i++) {
+        if (chunk[i] === quoteByte) return undefined;
         if (chunk[i] === 0x0a) return '\n';
         if (chunk[i] === 0x0d) {
           if (i + 1 < bytesRead) return chunk[i + 1] === 0x0a ? '\r\n' : undefined;
