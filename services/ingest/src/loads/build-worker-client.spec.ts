@@ -85,6 +85,16 @@ describe('build worker reuse', () => {
       expect(await stopIdleBuildWorker()).toBe(false);
     });
 
+    it('shares the cores between pre-checks running at once', async () => {
+      const first = countInWorkers(job(mixed), { threads: 3, minBytes: 0 });
+      const second = countInWorkers(job(mixed), { threads: 3, minBytes: 0 });
+      const [a, b] = await Promise.all([first, second]);
+      expect([a.parts, b.parts]).toEqual([3, 1]);
+      expect({ ...b, parts: 3 }).toEqual(a);
+      // once they are done, the next one has the cores again
+      expect(await countInWorkers(job(mixed), { threads: 3, minBytes: 0 })).toMatchObject({ parts: 3 });
+    });
+
     it('counts JSON Lines in parts, bad lines included', async () => {
       const feed = FeedRegistry.fromDirectory(defaultFeedsDir).get('maternity');
       const path = join(dir, 'maternity.jsonl');

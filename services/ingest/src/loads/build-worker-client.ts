@@ -223,9 +223,31 @@ export async function countInWorkers(
   job: Omit<BuildJob, 'mode'>,
   options: { threads?: number; minBytes?: number; onBytes?: (bytes: number) => void } = {},
 ): Promise<DryRunCounts & { parts: number }> {
-  const threads = Math.max(1, options.threads ?? Math.min(availableParallelism(), 4));
   const whole = async () => ({ ...(await countInWorker(job, options.onBytes)), parts: 1 });
-  if (threads === 1 || statSync(job.path).size < (options.minBytes ?? PARALLEL_COUNT_MIN_BYTES)) return whole();
+  if (statSync(job.path).size < (options.minBytes ?? PARALLEL_COUNT_MIN_BYTES)) return whole();
+  // Pre-checks running at the same time share the cores: each takes what the others left (at
+  // least one part, the whole file).
+  const cores = availableParallelism();
+  const wanted = Math.max(1, options.threads ?? Math.min(cores, 4));
+  const threads = Math.min(wanted, Math.max(1, Math.max(cores, wanted) - partsCounting));
+  if (threads === 1) return whole();
+  partsCounting += threads;
+  try {
+    return await countInParts(job, threads, options.onBytes, whole);
+  } finally {
+    partsCounting -= threads;
+  }
+}
+
+/** Parts being counted in this process now, by every pre-check together. */
+let partsCounting = 0;
+
+async function countInParts(
+  job: Omit<BuildJob, 'mode'>,
+  threads: number,
+  onBytes: ((bytes: number) => void) | undefined,
+  whole: () => Promise<DryRunCounts & { parts: number }>,
+): Promise<DryRunCounts & { parts: number }> {
   let later = {};
   let lineEnd: '\n' | '\r\n' = '\n';
   if (job.readOptions.format === 'csv') {
@@ -246,7 +268,7 @@ export async function countInWorkers(
         { ...job, readOptions: { ...job.readOptions, range: part === 0 ? range : { ...range, ...later } } },
         (bytes) => {
           read[part] = bytes;
-          if (!giveUp.signal.aborted) options.onBytes?.(read.reduce((sum, value) => sum + value, 0));
+          if (!giveUp.signal.aborted) onBytes?.(read.reduce((sum, value) => sum + value, 0));
         },
         giveUp.signal,
       ).catch(() => {
