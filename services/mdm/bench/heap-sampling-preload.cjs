@@ -17,6 +17,9 @@ const file = process.env.HEAP_SAMPLE_FILE;
 const after = Number(process.env.HEAP_SAMPLE_AFTER_S || 60) * 1000;
 const span = Number(process.env.HEAP_SAMPLE_FOR_S || 40) * 1000;
 const interval = Number(process.env.HEAP_SAMPLE_INTERVAL_BYTES || 16384);
+// HEAP_SAMPLE_LIVE_ONLY=1: only what is still alive when sampling stops (what the heap keeps),
+// so that the default profile less this one is the promoted garbage
+const liveOnly = process.env.HEAP_SAMPLE_LIVE_ONLY === '1';
 
 // NODE_OPTIONS' --require also runs in worker threads (the outbox relay's): sample the main thread only
 if (file && isMainThread) {
@@ -26,7 +29,7 @@ if (file && isMainThread) {
   setTimeout(async () => {
     try {
       await post('HeapProfiler.enable');
-      await post('HeapProfiler.startSampling', { samplingInterval: interval, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false });
+      await post('HeapProfiler.startSampling', { samplingInterval: interval, includeObjectsCollectedByMajorGC: !liveOnly, includeObjectsCollectedByMinorGC: false });
       process.stderr.write(`heap-sample: sampling promoted allocations for ${span / 1000} s\n`);
       setTimeout(async () => {
         try {
