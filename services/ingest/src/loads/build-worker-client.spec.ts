@@ -157,6 +157,22 @@ describe('build worker reuse', () => {
       expect(parted).toEqual({ ...whole, parts: 3 });
     });
 
+    it('counts in parts a file whose every field is quoted; one whose header spans lines, whole', async () => {
+      const quotedRow = (i: number) => `"P${i}","Anna","Khan","04/03/1980","F","","${i} Long Lane","L1 1AA",""\r\n`;
+      const rows = Array.from({ length: 600 }, (_, i) => quotedRow(i)).join('');
+      const allQuoted = join(dir, 'all-quoted.csv');
+      writeFileSync(allQuoted, `${header.trim().split(',').map((column) => `"${column}"`).join(',')}\r\n${rows}`);
+      const whole = await countInWorker(job(allQuoted));
+      expect(whole).toMatchObject({ rows: 600, accepted: 600 });
+      expect(await countInWorkers(job(allQuoted), { threads: 3, minBytes: 0 })).toEqual({ ...whole, parts: 3 });
+      // a line feed inside the header's first field: the header check quarantines such a file;
+      // counted on its own, it is counted whole
+      const spanning = join(dir, 'header-spans-lines.csv');
+      writeFileSync(spanning, `"person\n_id","forename","surname","dob","sex","nhs_number","address","postcode","uprn"\r\n${rows}`);
+      const spanningWhole = await countInWorker(job(spanning));
+      expect(await countInWorkers(job(spanning), { threads: 3, minBytes: 0 })).toEqual({ ...spanningWhole, parts: 1 });
+    });
+
     it('counts small files with one worker', async () => {
       expect(await countInWorkers(job(mixed), { threads: 3 })).toMatchObject({ rows: 600, parts: 1 });
     });

@@ -216,8 +216,7 @@ function partsAgreeWithWhole(parts: readonly DryRunCounts[]): boolean {
  *   either sends the file to one worker to be counted again;
  * - so does any failure of a part (the other parts are stopped), so that a file that cannot be
  *   read fails with the whole file's first error.
- * Files whose first line holds a quote (a header that may span lines) are counted whole. Runs
- * after the header check, which quarantines a file whose header cannot be read.
+ * Runs after the header check, which quarantines a file whose header cannot be read.
  */
 export async function countInWorkers(
   job: Omit<BuildJob, 'mode'>,

@@ -34,8 +34,9 @@ export interface RowOutcome {
 
 /**
  * Where a load's main-thread time goes, per phase (milliseconds); the benchmark prints it.
- * `precheck` is the header and reject-rate check before a load is applied; `build` is parsing, mapping and encoding done in this thread; `waitForBuild` is time this
- * thread waited for the build worker's next batch.
+ * `precheck` is the header and reject-rate check before a load is applied; `build` is parsing,
+ * mapping and encoding done in this thread; `waitForBuild` is time this thread waited for the
+ * build worker's next batch.
  */
 export const phaseTimings: Record<'precheck' | 'lookup' | 'build' | 'waitForBuild' | 'decide' | 'publish' | 'commit', number> = { precheck: 0, lookup: 0, build: 0, waitForBuild: 0, decide: 0, publish: 0, commit: 0 };
 const since = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;

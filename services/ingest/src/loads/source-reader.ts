@@ -205,20 +205,23 @@ export async function lineAlignedParts(path: string, parts: number, lineEnd: '\n
 }
 
 /**
- * The line end a CSV parser finds first in the file (its own choice for the whole file, made on
- * the first line): CRLF or LF; undefined when the first line ends otherwise or not at all, or
- * holds a quote before its end (a quoted line end would not be the parser's choice).
+ * The line end a CSV parser finds first in the file, outside quotes (its own choice for the whole
+ * file, made on the first record): CRLF or LF; undefined when it is neither or there is none. A
+ * doubled quote inside a quoted field leaves and enters the quotes again, so counting quotes is
+ * enough to know whether a line end is inside them.
  */
 export async function firstLineEnd(path: string, quote = '"'): Promise<'\r\n' | '\n' | undefined> {
   const quoteByte = Buffer.from(quote, 'utf8')[0];
   const handle = await open(path, 'r');
+  let quoted = false;
   try {
     const chunk = Buffer.alloc(64 * 1024);
     for (let at = 0; ; ) {
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);
       if (bytesRead === 0) return undefined;
       for (let i = 0; i < bytesRead; i++) {
-        if (chunk[i] === quoteByte) return undefined;
+        if (chunk[i] === quoteByte) quoted = !quoted;
+        if (quoted) continue;
         if (chunk[i] === 0x0a) return '\n';
         if (chunk[i] === 0x0d) {
           if (i + 1 < bytesRead) return chunk[i + 1] === 0x0a ? '\r\n' : undefined;
