@@ -268,7 +268,7 @@ describe('Dockerfile', () => {
   const script = entrypoint?.find((arg) => arg.endsWith('.mjs'));
 
   it("gives each service node's flags from scripts/lib/services.json wherever it is started, and the image's entrypoint otherwise", () => {
-    expect(stackNodeArgs.get('mdm')).toEqual(expect.arrayContaining(['--no-memory-reducer', '--max-semi-space-size=64']));
+    expect(stackNodeArgs.get('mdm')).toEqual(expect.arrayContaining(['--no-memory-reducer', '--max-semi-space-size=64', '--no-allocation-site-pretenuring']));
     const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Obj> };
     const manifests = walk(join(root, 'deploy', 'k8s')).flatMap((file) => parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS() as Obj));
     for (const name of serviceDirs) {

@@ -32,7 +32,7 @@
 // that NODE_OPTIONS refuses (--heap-growing-percent=N, say) in it (v8-flags-preload.cjs), once
 // it runs; --mdm-node-args "…" replaces the flags on mdm's node command line, which V8 reads
 // before it makes the heap (by default the stack's, scripts/lib/services.json: V8's memory
-// reducer off, 64 MiB semi-spaces; --mdm-node-args "" for none).
+// reducer off, 64 MiB semi-spaces, no allocation-site pretenuring; --mdm-node-args "" for none).
 // --gc-trace <file> writes mdm's output, with V8's line for each major collection (its reason
 // and pause) and a sample of the heap's spaces every 10 s (gc-trace-preload.cjs), to <file>
 // when the run ends.
