@@ -9,6 +9,12 @@ import { lineAlignedParts, readRows } from './source-reader';
 
 // Worker threads, no servers: the build worker serves one job after another, and one that was
 // left mid-file is never given the next job.
+// A test here starts up to seven threads, each compiling the worker from TypeScript source: on a
+// slow, busy two-core machine (CI's, with the other suites running) that took more than jest's
+// default 5 s, and a test that times out leaves its counts running, holding the cores the next
+// test's pre-check shares.
+jest.setTimeout(60_000);
+
 describe('build worker reuse', () => {
   const dir = mkdtempSync(join(tmpdir(), 'build-worker-'));
   const header = 'person_id,forename,surname,dob,sex,nhs_number,address,postcode,uprn\n';
