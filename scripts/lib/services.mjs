@@ -7,10 +7,9 @@
 // reducer off"), and gives its young generation 64 MiB semi-spaces instead of V8's 16: each
 // young collection has a fixed cost that grows with the old generation, so at a city's scale
 // fewer of them is faster (docs/benchmarks.md, "Why mdm's young collections take longer");
-// and turns off V8's allocation-site pretenuring, which put short-lived objects
-// straight into the old generation, so that it grew
-// twice as fast on a steady stream and brought full markings of the large heap twice as often
-// (docs/benchmarks.md, "No pretenuring in mdm").
+// and turns off V8's allocation-site pretenuring, which put short-lived objects straight into
+// the old generation: on a steady stream it grew twice as fast, and that growth is what brings
+// full markings of the large heap (docs/benchmarks.md, "No pretenuring in mdm").
 // The Kubernetes manifest and docker-compose.yml pass the same flags.
 import { createRequire } from 'node:module';
 
