@@ -84,12 +84,16 @@ describe(IncrementalResolver.name, () => {
   it('splits a master when the record that held it together is withdrawn, reviving the alias', () => {
     const { sut } = resolverWith([annaDob, annaPostcode, annaBoth]);
     const events = sut.withdraw('b');
-    // Parts of equal size: the one with the oldest record keeps the id.
+    // Parts of equal size: the one with the oldest record keeps the id. Versions go on counting
+    // through the alias's time: m-1 was made (1), merged (2), joined by b (3), split (4); m-2
+    // was made (1), merged away (2), revived (3).
     expect(events).toEqual([
-      { type: 'split', masterId: 'm-1', version: expect.any(Number), records: ['a1'], parts: [{ masterId: 'm-2', version: expect.any(Number), records: ['c1'], revived: true }] },
+      { type: 'split', masterId: 'm-1', version: 4, records: ['a1'], parts: [{ masterId: 'm-2', version: 3, records: ['c1'], revived: true }] },
     ]);
     expect(sut.resolve('m-2')).toBe('m-2');
     expect(sut.aliasesOf('m-1')).toEqual([]);
+    // the revived id keeps its place in creation order
+    expect(sut.snapshot().map((m) => [m.masterId, m.version, m.records])).toEqual([['m-1', 4, ['a1']], ['m-2', 3, ['c1']]]);
   });
 
   it('leaves the id with the largest part on a split', () => {

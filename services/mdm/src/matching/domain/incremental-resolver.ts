@@ -126,10 +126,34 @@ export type DecisionResult =
   | { readonly ok: true; readonly events: readonly MasterEvent[] }
   | { readonly ok: false; readonly error: { readonly code: ResolverErrorCode; readonly message: string } };
 
+/**
+ * Every id the resolver ever made, live master or not, in one map entry: its creation order
+ * (the oldest survives a merge), its version, and, while it is a live master, its records.
+ * One entry and one array, where maps of births and versions and a Set of members were three
+ * entries and a Set; at a city's scale that is half a million masters (docs/benchmarks.md,
+ * "Fewer map entries per record").
+ */
 interface MasterState {
-  readonly id: string;
-  /** Kept in arrival order (a join appends the newest record), so listing them needs no sort. */
-  members: Set<string>;
+  readonly born: number;
+  version: number;
+  /**
+   * In arrival order (a join appends the newest record), so listing them needs no sort; null
+   * while the id is not a live master (an alias, or retired).
+   */
+  members: string[] | null;
+}
+
+type LiveMaster = MasterState & { members: string[] };
+
+/**
+ * What the resolver holds for each present record, in one map entry where three maps had one
+ * each: its arrival (lower is older), its master, and the first of its scored edges (the rest
+ * follow through the edges themselves: `nextAt`, in the order they were stored).
+ */
+class PresentRecord {
+  master: string | undefined = undefined;
+  edges: StoredEdge | undefined = undefined;
+  constructor(readonly arrival: number) {}
 }
 
 /**
@@ -256,26 +280,16 @@ export class IncrementalResolver {
   /** Below this weight a pair is no match (unless a trusted identifier decides): scoring may stop there. */
   private readonly reviewFloor: number;
   private readonly index: CandidateIndex;
-  /** Arrival sequence of each present record ("oldest record" means lowest). */
-  private readonly arrival = new Map<string, number>();
+  /** Each present record's arrival, master and edges. */
+  private readonly present = new Map<string, PresentRecord>();
   private nextArrival = 0;
-  private readonly masterOfRecord = new Map<string, string>();
-  private readonly masters = new Map<string, MasterState>();
-  /** Creation order of every id ever made (masters and aliases): the oldest survives a merge. */
-  private readonly born = new Map<string, number>();
-  private readonly versions = new Map<string, number>();
+  /** Every id ever made (masters and aliases), in creation order. */
+  private readonly ids = new Map<string, MasterState>();
   private nextMaster = 1;
   private readonly aliasOf = new Map<string, string>();
   private readonly aliasChildren = new Map<string, Set<string>>();
   /** The records an alias had when it was merged away: decides which part revives it. */
   private readonly aliasRecords = new Map<string, readonly string[]>();
-  /**
-   * The first of each record's scored edges; the rest follow through the edges (`nextAt`), in
-   * the order they were stored. Each edge object is shared by both ends. A record has a few
-   * edges; a list threaded through them costs no object per record, where an array per record
-   * was two (the array and its backing store), millions at a city's scale.
-   */
-  private readonly edgeHeads = new Map<string, StoredEdge>();
   private readonly mustLinks = new Map<string, Set<string>>();
   private readonly cannotLinks = new Map<string, Set<string>>();
   private readonly reviews = new Map<string, ReviewItem>();
@@ -306,14 +320,14 @@ export class IncrementalResolver {
    */
   add(record: MatchRecord, recorded?: readonly RecordedEdge[]): Resolution {
     const events: MasterEvent[] = [];
-    if (this.arrival.has(record.id)) events.push(...this.withdraw(record.id));
+    if (this.present.has(record.id)) events.push(...this.withdraw(record.id));
     let candidates: readonly MatchRecord[] = [];
     let newEdges = recorded ? this.restoreEdges(record.id, recorded) : undefined;
     if (!newEdges) {
       candidates = this.index.candidates(record, this.options.maxCandidates);
       newEdges = this.scoreCandidates(record, candidates);
     }
-    this.arrival.set(record.id, this.nextArrival++);
+    this.present.set(record.id, new PresentRecord(this.nextArrival++));
     for (const e of newEdges) this.storeEdge(e);
 
     const bridges = this.bridgesByMaster(record.id, newEdges);
@@ -323,7 +337,7 @@ export class IncrementalResolver {
       const forced = bridge.edge.kind === 'must-link';
       // A link to one record of a master is not a link to all of it: a father with no birth date
       // on one register matches his son's record there, but not the son's birth date.
-      if (!forced && this.personalDetailsConflict([record], this.masters.get(bridge.masterId)?.members ?? [])) {
+      if (!forced && this.personalDetailsConflict([record], this.live(bridge.masterId)?.members ?? [])) {
         reviews.push(this.reviewFor(bridge.edge, record.id, 'conflict-guard'));
         continue;
       }
@@ -360,7 +374,7 @@ export class IncrementalResolver {
     for (const e of newEdges) {
       if (e.kind !== 'review') continue;
       const other = e.a === record.id ? e.b : e.a;
-      if (this.masterOfRecord.get(other) !== masterId) reviews.push(this.reviewFor(e, record.id, e.reason));
+      if (this.masterHolding(other) !== masterId) reviews.push(this.reviewFor(e, record.id, e.reason));
     }
     for (const r of reviews) this.reviews.set(pairKey(r.recordId, r.otherRecordId), r);
     this.index.add(record);
@@ -379,24 +393,25 @@ export class IncrementalResolver {
 
   /** Removes a record; its master loses it and splits if it held the master together. */
   withdraw(recordId: string): MasterEvent[] {
-    if (!this.arrival.has(recordId)) return [];
+    const held = this.present.get(recordId);
+    if (!held) return [];
     this.index.remove(recordId);
-    this.arrival.delete(recordId);
     for (const e of this.edgesAt(recordId)) {
       const other = otherEnd(e, recordId);
       this.dropEdge(other, recordId);
       this.reviews.delete(pairKey(recordId, other));
     }
-    // every review item is a scored edge of its pair, so the loop above has removed this record's
-    this.edgeHeads.delete(recordId);
-    const masterId = this.masterOfRecord.get(recordId);
-    this.masterOfRecord.delete(recordId);
+    // every review item is a scored edge of its pair, so the loop above has removed this record's;
+    // its own list of edges goes with its entry
+    this.present.delete(recordId);
+    const masterId = held.master;
     if (masterId === undefined) return [];
-    const master = this.masters.get(masterId);
+    const master = this.live(masterId);
     if (!master) return [];
-    master.members.delete(recordId);
-    if (master.members.size === 0) {
-      this.masters.delete(masterId);
+    const at = master.members.indexOf(recordId);
+    if (at >= 0) master.members.splice(at, 1);
+    if (master.members.length === 0) {
+      (master as MasterState).members = null;
       return [{ type: 'retired', masterId, version: this.bump(masterId) }];
     }
     return this.reassess(masterId, [recordId]);
@@ -408,8 +423,8 @@ export class IncrementalResolver {
     if (this.cannotLinks.get(a)?.has(b)) {
       return { ok: false, error: { code: 'MDM.MUST_LINK_CONFLICTS_WITH_CANNOT_LINK', message: `${a} and ${b} are marked as different people` } };
     }
-    const ma = this.masterOfRecord.get(a);
-    const mb = this.masterOfRecord.get(b);
+    const ma = this.masterHolding(a);
+    const mb = this.masterHolding(b);
     if (ma !== undefined && mb !== undefined && ma !== mb && this.mastersConflict([ma], [mb])) {
       return { ok: false, error: { code: 'MDM.MUST_LINK_CONFLICTS_WITH_CANNOT_LINK', message: `masters ${ma} and ${mb} hold records marked as different people` } };
     }
@@ -431,8 +446,8 @@ export class IncrementalResolver {
     addTo(this.cannotLinks, a, b);
     addTo(this.cannotLinks, b, a);
     this.reviews.delete(pairKey(a, b));
-    const ma = this.masterOfRecord.get(a);
-    if (ma === undefined || ma !== this.masterOfRecord.get(b)) return { ok: true, events: [] };
+    const ma = this.masterHolding(a);
+    if (ma === undefined || ma !== this.masterHolding(b)) return { ok: true, events: [] };
     return { ok: true, events: this.reassess(ma, []) };
   }
 
@@ -450,26 +465,23 @@ export class IncrementalResolver {
     this.scratch = scoringScratch(this.compiled);
     // Each record's list keeps its must-links, in order. Relinking one record's list changes
     // only the edges' pointers for that end, so the lists can be redone one by one.
-    for (const recordId of [...this.edgeHeads.keys()]) {
+    for (const [recordId, held] of this.present) {
+      if (held.edges === undefined) continue;
       const kept = this.edgesAt(recordId).filter((e) => e.kind === 'must-link');
-      if (kept.length === 0) {
-        this.edgeHeads.delete(recordId);
-        continue;
-      }
-      this.edgeHeads.set(recordId, kept[0]!);
+      held.edges = kept[0];
       kept.forEach((e, i) => setNextAt(e, recordId, kept[i + 1]));
     }
     this.reviews.clear();
-    const inArrivalOrder = this.byArrival([...this.arrival.keys()]);
+    const inArrivalOrder = this.byArrival([...this.present.keys()]);
     for (const recordId of inArrivalOrder) {
       const record = this.index.get(recordId) as MatchRecord;
-      const mine = this.arrival.get(recordId) as number;
-      const earlier = this.index.candidates(record, this.options.maxCandidates * 4).filter((c) => c.id !== recordId && (this.arrival.get(c.id) ?? Infinity) < mine);
+      const mine = this.arrivalOf(recordId) as number;
+      const earlier = this.index.candidates(record, this.options.maxCandidates * 4).filter((c) => c.id !== recordId && (this.arrivalOf(c.id) ?? Infinity) < mine);
       for (const e of this.scoreCandidates(record, earlier.slice(0, this.options.maxCandidates))) if (e.kind !== 'must-link') this.storeEdge(e);
     }
     const events: MasterEvent[] = [];
-    const inCreationOrder = () => [...this.masters.keys()].sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0));
-    for (const masterId of inCreationOrder()) if (this.masters.has(masterId)) events.push(...this.reassess(masterId, []));
+    const inCreationOrder = () => this.liveIds().sort((x, y) => this.bornOf(x) - this.bornOf(y));
+    for (const masterId of inCreationOrder()) if (this.live(masterId) !== undefined) events.push(...this.reassess(masterId, []));
     // Merges: link edges across masters, strongest first, under the same guards as a new record.
     const crossing: MatchEdge[] = [];
     for (const recordId of inArrivalOrder) {
@@ -477,8 +489,8 @@ export class IncrementalResolver {
     }
     crossing.sort((x, y) => y.weight - x.weight || (pairKey(x.a, x.b) < pairKey(y.a, y.b) ? -1 : 1));
     for (const e of crossing) {
-      const ma = this.masterOfRecord.get(e.a);
-      const mb = this.masterOfRecord.get(e.b);
+      const ma = this.masterHolding(e.a);
+      const mb = this.masterHolding(e.b);
       if (ma === undefined || mb === undefined || ma === mb) continue;
       if (e.probability < this.options.mergeGuard.minBridgeProbability || this.mastersConflict([ma], [mb])) continue;
       if (this.personalDetailsConflict(this.recordsIn([ma]), this.recordsIn([mb]))) continue;
@@ -487,8 +499,8 @@ export class IncrementalResolver {
     for (const recordId of inArrivalOrder) {
       for (const e of this.edgesAt(recordId)) {
         const other = otherEnd(e, recordId);
-        if (e.kind === 'review' && recordId < other && this.masterOfRecord.get(recordId) !== this.masterOfRecord.get(other)) {
-          const later = (this.arrival.get(recordId) ?? 0) > (this.arrival.get(other) ?? 0) ? recordId : other;
+        if (e.kind === 'review' && recordId < other && this.masterHolding(recordId) !== this.masterHolding(other)) {
+          const later = (this.arrivalOf(recordId) ?? 0) > (this.arrivalOf(other) ?? 0) ? recordId : other;
           this.reviews.set(pairKey(recordId, other), this.reviewFor(e, later, e.reason));
         }
       }
@@ -505,7 +517,7 @@ export class IncrementalResolver {
   resolve(masterId: string): string | undefined {
     let id = masterId;
     for (let hops = 0; hops <= this.aliasOf.size; hops++) {
-      if (this.masters.has(id)) return id;
+      if (this.live(id) !== undefined) return id;
       const next = this.aliasOf.get(id);
       if (next === undefined) return undefined;
       id = next;
@@ -514,13 +526,13 @@ export class IncrementalResolver {
   }
 
   masterOf(recordId: string): string | undefined {
-    return this.masterOfRecord.get(recordId);
+    return this.masterHolding(recordId);
   }
 
   recordsOf(masterId: string): string[] {
     const live = this.resolve(masterId);
-    const members = live === undefined ? undefined : this.masters.get(live)?.members;
-    return members ? [...members] : [];
+    const members = live === undefined ? undefined : this.live(live)?.members;
+    return members ? members.slice() : [];
   }
 
   /** Every former id that resolves to this master, oldest first. */
@@ -532,17 +544,17 @@ export class IncrementalResolver {
       out.push(alias);
       queue.push(...(this.aliasChildren.get(alias) ?? []));
     }
-    return out.sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0));
+    return out.sort((x, y) => this.bornOf(x) - this.bornOf(y));
   }
 
   version(masterId: string): number {
-    return this.versions.get(masterId) ?? 0;
+    return this.ids.get(masterId)?.version ?? 0;
   }
 
   /** Live masters in creation order with their records in arrival order. */
   snapshot(): Array<{ masterId: string; version: number; records: string[]; aliases: string[] }> {
-    return [...this.masters.keys()]
-      .sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0))
+    return this.liveIds()
+      .sort((x, y) => this.bornOf(x) - this.bornOf(y))
       .map((id) => ({ masterId: id, version: this.version(id), records: this.recordsOf(id), aliases: this.aliasesOf(id) }));
   }
 
@@ -550,7 +562,7 @@ export class IncrementalResolver {
   reviewQueue(): ReviewItem[] {
     const open: ReviewItem[] = [];
     for (const [key, item] of this.reviews) {
-      if (this.masterOfRecord.get(item.recordId) === this.masterOfRecord.get(item.otherRecordId)) this.reviews.delete(key);
+      if (this.masterHolding(item.recordId) === this.masterHolding(item.otherRecordId)) this.reviews.delete(key);
       else open.push(item);
     }
     return open;
@@ -588,7 +600,7 @@ export class IncrementalResolver {
 
   /** Scored edges as recorded, then the must-links, as scoreCandidates would have made them; undefined if one names a record not held. */
   private restoreEdges(recordId: string, recorded: readonly RecordedEdge[]): StoredEdge[] | undefined {
-    for (const [other] of recorded) if (!this.arrival.has(other) || other === recordId) return undefined;
+    for (const [other] of recorded) if (!this.present.has(other) || other === recordId) return undefined;
     const out: StoredEdge[] = [];
     for (const [other, kind, reason, weight] of recorded) {
       out.push(new StoredEdge(recordId, other, kind, reason, this.model.version, this.edgeWeights, this.edgeWeights.add(weight)));
@@ -600,7 +612,7 @@ export class IncrementalResolver {
   /** Reviewers' must-links hold whatever the blocking found. */
   private addMustLinkEdges(recordId: string, out: StoredEdge[]): void {
     const must = this.mustLinks.get(recordId);
-    for (const other of must ?? []) if (this.arrival.has(other)) out.push(this.mustLinkEdge(recordId, other));
+    for (const other of must ?? []) if (this.present.has(other)) out.push(this.mustLinkEdge(recordId, other));
   }
 
   private mustLinkEdge(a: string, b: string): StoredEdge {
@@ -615,33 +627,32 @@ export class IncrementalResolver {
   /** The record's edges, in the order they were stored. */
   private edgesAt(recordId: string): StoredEdge[] {
     const out: StoredEdge[] = [];
-    for (let e = this.edgeHeads.get(recordId); e !== undefined; e = nextAt(e, recordId)) out.push(e);
+    for (let e = this.present.get(recordId)?.edges; e !== undefined; e = nextAt(e, recordId)) out.push(e);
     return out;
   }
 
   /** Adds the edge to the end of `recordId`'s list, or in the place of an earlier edge to the same other record. */
   private putEdge(recordId: string, other: string, e: StoredEdge): void {
     let previous: StoredEdge | undefined;
-    for (let at = this.edgeHeads.get(recordId); at !== undefined; previous = at, at = nextAt(at, recordId)) {
+    for (let at = this.present.get(recordId)?.edges; at !== undefined; previous = at, at = nextAt(at, recordId)) {
       if (otherEnd(at, recordId) !== other) continue;
       setNextAt(e, recordId, nextAt(at, recordId));
       if (previous) setNextAt(previous, recordId, e);
-      else this.edgeHeads.set(recordId, e);
+      else (this.present.get(recordId) as PresentRecord).edges = e;
       return;
     }
     setNextAt(e, recordId, undefined);
     if (previous) setNextAt(previous, recordId, e);
-    else this.edgeHeads.set(recordId, e);
+    else (this.present.get(recordId) as PresentRecord).edges = e;
   }
 
   private dropEdge(recordId: string, other: string): void {
     let previous: StoredEdge | undefined;
-    for (let at = this.edgeHeads.get(recordId); at !== undefined; previous = at, at = nextAt(at, recordId)) {
+    for (let at = this.present.get(recordId)?.edges; at !== undefined; previous = at, at = nextAt(at, recordId)) {
       if (otherEnd(at, recordId) !== other) continue;
       const next = nextAt(at, recordId);
       if (previous) setNextAt(previous, recordId, next);
-      else if (next) this.edgeHeads.set(recordId, next);
-      else this.edgeHeads.delete(recordId);
+      else (this.present.get(recordId) as PresentRecord).edges = next;
       return;
     }
   }
@@ -653,15 +664,15 @@ export class IncrementalResolver {
     for (const e of edges) {
       if (e.kind === 'review') continue;
       const other = e.a === recordId ? e.b : e.a;
-      const masterId = this.masterOfRecord.get(other);
+      const masterId = this.masterHolding(other);
       if (masterId === undefined) continue;
-      if (cannot && [...cannot].some((x) => this.masterOfRecord.get(x) === masterId)) continue;
+      if (cannot && [...cannot].some((x) => this.masterHolding(x) === masterId)) continue;
       const current = best.get(masterId);
       if (!current || this.strongerEdge(e, current)) best.set(masterId, e);
     }
     return [...best]
       .map(([masterId, edge]) => ({ masterId, edge }))
-      .sort((x, y) => (this.strongerEdge(x.edge, y.edge) ? -1 : this.strongerEdge(y.edge, x.edge) ? 1 : (this.born.get(x.masterId) ?? 0) - (this.born.get(y.masterId) ?? 0)));
+      .sort((x, y) => (this.strongerEdge(x.edge, y.edge) ? -1 : this.strongerEdge(y.edge, x.edge) ? 1 : this.bornOf(x.masterId) - this.bornOf(y.masterId)));
   }
 
   private strongerEdge(x: MatchEdge, y: MatchEdge): boolean {
@@ -672,11 +683,11 @@ export class IncrementalResolver {
   }
 
   private haveSupport(masterId: string, others: readonly string[]): boolean {
-    const members = this.masters.get(masterId)?.members ?? new Set<string>();
+    const members = this.live(masterId)?.members ?? [];
     const otherSet = new Set(others);
     for (const r of members) {
       for (const e of this.edgesAt(r)) {
-        const m = this.masterOfRecord.get(otherEnd(e, r));
+        const m = this.masterHolding(otherEnd(e, r));
         if (m !== undefined && otherSet.has(m)) return true;
       }
     }
@@ -684,7 +695,7 @@ export class IncrementalResolver {
   }
 
   private recordsIn(masterIds: readonly string[]): string[] {
-    return masterIds.flatMap((id) => [...(this.masters.get(id)?.members ?? [])]);
+    return masterIds.flatMap((id) => this.live(id)?.members ?? []);
   }
 
   /**
@@ -705,9 +716,9 @@ export class IncrementalResolver {
   private mastersConflict(left: readonly string[], right: readonly string[]): boolean {
     const rightSet = new Set(right);
     for (const id of left) {
-      for (const r of this.masters.get(id)?.members ?? []) {
+      for (const r of this.live(id)?.members ?? []) {
         for (const x of this.cannotLinks.get(r) ?? []) {
-          const m = this.masterOfRecord.get(x);
+          const m = this.masterHolding(x);
           if (m !== undefined && rightSet.has(m)) return true;
         }
       }
@@ -722,36 +733,62 @@ export class IncrementalResolver {
 
   private createMaster(records: readonly string[], reuseId?: string): string {
     const id = reuseId ?? this.options.masterId(this.nextMaster++);
-    if (!this.born.has(id)) this.born.set(id, this.born.size);
-    this.masters.set(id, { id, members: new Set(this.byArrival([...records])) });
-    for (const r of records) this.masterOfRecord.set(r, id);
+    const members = this.byArrival([...records]);
+    const known = this.ids.get(id);
+    if (known) known.members = members;
+    else this.ids.set(id, { born: this.ids.size, version: 0, members });
+    for (const r of records) (this.present.get(r) as PresentRecord).master = id;
     this.bump(id);
     return id;
   }
 
+  /** The id's state while it is a live master. */
+  private live(id: string): LiveMaster | undefined {
+    const state = this.ids.get(id);
+    return state?.members ? (state as LiveMaster) : undefined;
+  }
+
+  private liveIds(): string[] {
+    const out: string[] = [];
+    for (const [id, state] of this.ids) if (state.members) out.push(id);
+    return out;
+  }
+
+  /** Creation order of any id ever made (masters and aliases): the oldest survives a merge. */
+  private bornOf(id: string): number {
+    return this.ids.get(id)?.born ?? 0;
+  }
+
+  /** Arrival order of a present record ("oldest record" means lowest). */
+  private arrivalOf(recordId: string): number | undefined {
+    return this.present.get(recordId)?.arrival;
+  }
+
+  private masterHolding(recordId: string): string | undefined {
+    return this.present.get(recordId)?.master;
+  }
+
   private bump(masterId: string): number {
-    const v = (this.versions.get(masterId) ?? 0) + 1;
-    this.versions.set(masterId, v);
-    return v;
+    return ++(this.ids.get(masterId) as MasterState).version;
   }
 
   /** Only for the record that has just arrived: appending it keeps the members in arrival order. */
   private join(masterId: string, recordId: string): void {
-    this.masters.get(masterId)?.members.add(recordId);
-    this.masterOfRecord.set(recordId, masterId);
+    this.live(masterId)?.members.push(recordId);
+    (this.present.get(recordId) as PresentRecord).master = masterId;
     this.bump(masterId);
   }
 
   private merge(masterIds: readonly string[], reason: MergeReason, matchWeightValue: number | null): Extract<MasterEvent, { type: 'merged' }> {
-    const ordered = [...new Set(masterIds)].sort((x, y) => (this.born.get(x) ?? 0) - (this.born.get(y) ?? 0));
+    const ordered = [...new Set(masterIds)].sort((x, y) => this.bornOf(x) - this.bornOf(y));
     const survivorId = ordered[0];
-    const survivor = this.masters.get(survivorId) as MasterState;
+    const survivor = this.live(survivorId) as LiveMaster;
     for (const id of ordered.slice(1)) {
-      const gone = this.masters.get(id) as MasterState;
-      this.aliasRecords.set(id, [...gone.members]);
-      for (const r of gone.members) this.masterOfRecord.set(r, survivorId);
-      survivor.members = new Set(this.byArrival([...survivor.members, ...gone.members]));
-      this.masters.delete(id);
+      const gone = this.live(id) as LiveMaster;
+      this.aliasRecords.set(id, gone.members);
+      for (const r of gone.members) (this.present.get(r) as PresentRecord).master = survivorId;
+      survivor.members = this.byArrival([...survivor.members, ...gone.members]);
+      (gone as MasterState).members = null;
       this.aliasOf.set(id, survivorId);
       addTo(this.aliasChildren, survivorId, id);
       this.bump(id);
@@ -768,7 +805,7 @@ export class IncrementalResolver {
   }
 
   private byArrival(records: string[]): string[] {
-    return records.sort((x, y) => (this.arrival.get(x) ?? 0) - (this.arrival.get(y) ?? 0));
+    return records.sort((x, y) => (this.arrivalOf(x) ?? 0) - (this.arrivalOf(y) ?? 0));
   }
 
   /**
@@ -811,16 +848,16 @@ export class IncrementalResolver {
   }
 
   private reassess(masterId: string, removed: readonly string[]): MasterEvent[] {
-    const master = this.masters.get(masterId) as MasterState;
-    const parts = this.components([...master.members]);
+    const master = this.live(masterId) as LiveMaster;
+    const parts = this.components(master.members.slice());
     if (parts.length <= 1) {
       if (removed.length === 0) return [];
       return [{ type: 'updated', masterId, version: this.bump(masterId), records: this.recordsOf(masterId), added: [], removed }];
     }
-    const oldest = (part: string[]) => this.arrival.get(part[0]) ?? 0;
+    const oldest = (part: string[]) => this.arrivalOf(part[0]!) ?? 0;
     parts.sort((x, y) => y.length - x.length || oldest(x) - oldest(y));
     const [kept, ...others] = parts;
-    master.members = new Set(kept);
+    master.members = kept;
     const aliases = this.aliasesOf(masterId);
     const splitParts: SplitPart[] = [];
     for (const part of others) {
@@ -828,7 +865,7 @@ export class IncrementalResolver {
       let revive: string | undefined;
       let bestShare = 0;
       for (const alias of aliases) {
-        if (this.masters.has(alias)) continue;
+        if (this.live(alias) !== undefined) continue;
         const share = (this.aliasRecords.get(alias) ?? []).filter((r) => inPart.has(r)).length;
         if (share > bestShare) {
           bestShare = share;
