@@ -633,26 +633,30 @@ export class IncrementalResolver {
 
   /** Adds the edge to the end of `recordId`'s list, or in the place of an earlier edge to the same other record. */
   private putEdge(recordId: string, other: string, e: StoredEdge): void {
+    // both ends of a stored edge are present records (see add, restoreEdges, addMustLink)
+    const held = this.present.get(recordId) as PresentRecord;
     let previous: StoredEdge | undefined;
-    for (let at = this.present.get(recordId)?.edges; at !== undefined; previous = at, at = nextAt(at, recordId)) {
+    for (let at = held.edges; at !== undefined; previous = at, at = nextAt(at, recordId)) {
       if (otherEnd(at, recordId) !== other) continue;
       setNextAt(e, recordId, nextAt(at, recordId));
       if (previous) setNextAt(previous, recordId, e);
-      else (this.present.get(recordId) as PresentRecord).edges = e;
+      else held.edges = e;
       return;
     }
     setNextAt(e, recordId, undefined);
     if (previous) setNextAt(previous, recordId, e);
-    else (this.present.get(recordId) as PresentRecord).edges = e;
+    else held.edges = e;
   }
 
   private dropEdge(recordId: string, other: string): void {
+    const held = this.present.get(recordId);
+    if (!held) return;
     let previous: StoredEdge | undefined;
-    for (let at = this.present.get(recordId)?.edges; at !== undefined; previous = at, at = nextAt(at, recordId)) {
+    for (let at = held.edges; at !== undefined; previous = at, at = nextAt(at, recordId)) {
       if (otherEnd(at, recordId) !== other) continue;
       const next = nextAt(at, recordId);
       if (previous) setNextAt(previous, recordId, next);
-      else (this.present.get(recordId) as PresentRecord).edges = next;
+      else held.edges = next;
       return;
     }
   }
