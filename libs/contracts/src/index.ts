@@ -8,6 +8,7 @@ export { type SchemaVersion } from './schema/schema-files';
 export { checkContract, checkCandidate, type CompatibilityProblem } from './compat/compatibility';
 export { flatString } from './strings/flat-string';
 export { deterministicEventId } from './event-id/deterministic-event-id';
+export { hashDigest } from './event-id/hash-digest';
 export { TOPICS, ALL_TOPICS, RETENTION, topicName, deadLetterTopic, sourceRecordKey, type TopicSpec, type TopicKey } from './topics';
 export * from './generated/contracts';
 export { CONTRACT_EXAMPLES } from './examples/contract-examples';

@@ -2,9 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { generate, REALISTIC_V1 } from '@hub/synthetic';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '@hub/platform';
 import { TcpProxy, throughProxy } from '@hub/testkit';
 import { FeedConfigError } from '../src/feeds/domain';
 import { FeedRegistry } from '../src/feeds/feed-registry';
+import { LoadRunner } from '../src/loads/load-runner';
+import { type HeldRecord, RecordStore } from '../src/loads/record-store';
+import { KafkaPublisher } from '../src/publishing/kafka-publisher';
 import { RejectsService } from '../src/rejects/rejects.service';
 import { BENCH_HEADER, ingestHarness, type IngestHarness, personRow, writeFile } from './ingest-harness';
 
@@ -179,6 +183,52 @@ describe('ingest loads, against the real Kafka and PostgreSQL', () => {
     const history = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key === 'test-snapshot/P96');
     expect(history.map((m) => m.name)).toEqual(['PersonObserved', 'PartnerRecordWithdrawn', 'PersonObserved', 'PartnerRecordWithdrawn']);
     expect(new Set(history.map((m) => m.eventId)).size).toBe(4);
+  });
+
+  it('decides each row against the rows of the batches before it in the same file, committed or not', async () => {
+    // batches of 50 (the harness's): one record in each of the first four batches, as first
+    // seen, again unchanged, changed, and back to its first state (the feed's rules null a
+    // family name that looks like a test value, so only the changed one survives)
+    const others = Array.from({ length: 156 }, (_, i) => personRow(401 + i));
+    const rows = [personRow(400), ...others.slice(0, 49), personRow(400), ...others.slice(49, 98), personRow(400, { surname: 'Changed' }), ...others.slice(98, 147), personRow(400), ...others.slice(147)];
+    const report = await hub.runner.loadFile('test-people', writeFile(dir, 'across-batches.csv', csv(...rows)));
+    expect(report).toMatchObject({ status: 'completed', rows: 160, accepted: 159, duplicates: 1, rejected: 0 });
+    const states = (await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key === 'test-people/P400');
+    expect(states.map((m) => (m.value as { person: { name: { familyName: string } } }).person.name.familyName)).toEqual([null, 'Changed', null]);
+    expect(new Set(states.map((m) => m.eventId)).size).toBe(3);
+    const [held] = await hub.dataSource.query(`SELECT revision FROM source_record WHERE feed = 'test-people' AND source_record_id = 'P400'`);
+    expect(held.revision).toBe(3);
+  });
+
+  it('decides against a batch whose commit lands while the next batch is being looked up', async () => {
+    // The first batch's commit starts only once the second batch's lookup has read the table,
+    // and that lookup answers only once the commit has landed: what a slow lookup beside a fast
+    // commit does. The record is in batches 1 and 2, unchanged.
+    class LateLookups extends RecordStore {
+      private lookups = 0;
+      private secondLookupHasRead!: () => void;
+      private readonly mayCommit = new Promise<void>((resolve) => (this.secondLookupHasRead = resolve));
+      private firstCommit: Promise<void> | undefined;
+      override async held(feed: string, ids: readonly string[]): Promise<Map<string, HeldRecord>> {
+        const found = await super.held(feed, ids);
+        if (++this.lookups === 2) {
+          this.secondLookupHasRead();
+          await this.firstCommit;
+        }
+        return found;
+      }
+      override commitBatch(...args: Parameters<RecordStore['commitBatch']>): Promise<void> {
+        if (this.firstCommit) return super.commitBatch(...args);
+        this.firstCommit = this.mayCommit.then(() => super.commitBatch(...args));
+        return this.firstCommit;
+      }
+    }
+    const runner = new LoadRunner(hub.feeds, new LateLookups(hub.dataSource, hub.prefix), new KafkaPublisher(hub.producer, hub.prefix), hub.dataSource, createLogger('ingest-test', 'silent'), 50);
+    const others = Array.from({ length: 60 }, (_, i) => personRow(701 + i));
+    const rows = [personRow(700), ...others.slice(0, 49), personRow(700), ...others.slice(49)];
+    const report = await runner.loadFile('test-people', writeFile(dir, 'late-lookups.csv', csv(...rows)));
+    expect(report).toMatchObject({ status: 'completed', rows: 62, accepted: 61, duplicates: 1 });
+    expect((await hub.read('hub.ingest.person-observed.v1')).filter((m) => m.key === 'test-people/P700')).toHaveLength(1);
   });
 
   it('acknowledges nothing while Kafka is away, then loads the same file exactly once', async () => {

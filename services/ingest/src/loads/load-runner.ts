@@ -190,19 +190,27 @@ export class LoadRunner {
    * every batch is still published before it is recorded, batches are recorded in order,
    * and one key's events reach Kafka in file order; a crash leaves at most the last two
    * batches published but unrecorded, which the next run publishes again with the same ids.
-   * Lookups may run before the previous batch has committed: the changes of batches not yet
-   * committed are held in memory and take precedence over what the lookup returns.
+   *
+   * A lookup does not see what batches not yet committed when it began will record: their
+   * changes are held in memory (`uncommitted`) and take precedence over what it returns. An
+   * entry is dropped only for a lookup that began after its batch committed: a lookup already
+   * running when a commit lands may have read the table before it (dropping the entry when the
+   * commit landed let such a lookup decide against the older version).
    */
   private pipeline(feed: CompiledFeed, context: RowContext, counters: LoadCounters, profiler: QualityProfiler) {
     const uncommitted = new Map<string, { held: HeldRecord; batch: number }>();
     let committing: Promise<void> = Promise.resolve();
+    /** The last batch whose commit has finished (commits finish in batch order). */
+    let committedThrough = 0;
     let batches = 0;
     return {
       apply: async (batch: readonly BuiltRow[]): Promise<void> => {
         const number = ++batches;
+        const visibleThrough = committedThrough;
         let mark = process.hrtime.bigint();
         const current = await this.store.held(feed.name, heldIds(batch));
         phaseTimings.lookup += since(mark);
+        for (const [id, entry] of uncommitted) if (entry.batch <= visibleThrough) uncommitted.delete(id);
         for (const row of batch) if (row.outcome !== 'rejected' && uncommitted.has(row.sourceRecordId)) current.set(row.sourceRecordId, uncommitted.get(row.sourceRecordId)!.held);
         const decided = this.decide(feed, context, batch, current, counters, profiler);
         Object.assign(counters, decided.counters);
@@ -214,7 +222,7 @@ export class LoadRunner {
         await committing;
         phaseTimings.commit += since(mark);
         committing = this.commit(feed, context, decided).then(() => {
-          for (const change of decided.changes) if (uncommitted.get(change.sourceRecordId)?.batch === number) uncommitted.delete(change.sourceRecordId);
+          committedThrough = number;
         });
         // surfaces at the next await of `committing`; not an unhandled rejection meanwhile
         committing.catch(() => undefined);

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import {
-  decode, deterministicEventId, encode, type EnvelopeInput, sourceRecordKey, TOPICS, type WithdrawalReason,
+  decode, deterministicEventId, encode, hashDigest, type EnvelopeInput, sourceRecordKey, TOPICS, type WithdrawalReason,
 } from '@hub/contracts';
 import type { CanonicalRecord, FeedGovernance, RuleFailure } from '../feeds/domain/mapped-row';
 
@@ -43,7 +42,7 @@ const observationTopic: Record<CanonicalRecord['type'], string> = {
  */
 export function recordVersion(sourceVersion: string | null, records: readonly CanonicalRecord[]): string {
   if (sourceVersion) return sourceVersion;
-  return createHash('sha256').update(JSON.stringify(records)).digest('base64url').slice(0, 22);
+  return hashDigest('sha256', JSON.stringify(records), 'base64url').slice(0, 22);
 }
 
 /**
@@ -159,7 +158,7 @@ export function rejectionEvent(
   row: { sourceRecordId: string | null; rowNumber: number | null; reasons: readonly RuleFailure[]; raw: Buffer },
 ): OutgoingMessage {
   const id = row.sourceRecordId ?? `${context.loadId}#${row.rowNumber ?? 0}`;
-  const version = createHash('sha256').update(row.raw).digest('base64url').slice(0, 22);
+  const version = hashDigest('sha256', row.raw, 'base64url').slice(0, 22);
   const env = envelope(context, id, 'rejected', version, null);
   return message(TOPICS.recordRejected.name, 'RecordRejected', env, encode('RecordRejected', {
     envelope: env, recordType: 'row', loadId: context.loadId, rowNumber: row.rowNumber,
