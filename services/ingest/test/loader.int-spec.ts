@@ -187,8 +187,8 @@ describe('ingest loads, against the real Kafka and PostgreSQL', () => {
 
   it('decides each row against the rows of the batches before it in the same file, committed or not', async () => {
     // batches of 50 (the harness's): one record in each of the first four batches, as first
-    // seen, again unchanged, changed, and back to its first state (the feed's rules null a
-    // family name that looks like a test value, so only the changed one survives)
+    // seen, again unchanged, changed, and back to its first state (a family name with digits,
+    // Testperson400, fails the name rules and is nulled, so only the changed one survives)
     const others = Array.from({ length: 156 }, (_, i) => personRow(401 + i));
     const rows = [personRow(400), ...others.slice(0, 49), personRow(400), ...others.slice(49, 98), personRow(400, { surname: 'Changed' }), ...others.slice(98, 147), personRow(400), ...others.slice(147)];
     const report = await hub.runner.loadFile('test-people', writeFile(dir, 'across-batches.csv', csv(...rows)));
