@@ -25,6 +25,8 @@ COPY services/grouping/package.json services/grouping/
 COPY services/scoring/package.json services/scoring/
 COPY services/alerts/package.json services/alerts/
 COPY services/portal-api/package.json services/portal-api/
+# npm ci's postinstall applies these to node_modules (patch-package): see patches/README.md.
+COPY patches/ patches/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
 

@@ -1,0 +1,43 @@
+// Writes the encodings that kafkajs-patch.spec.ts expects, made by an unpatched kafkajs 2.2.4:
+//
+//   npm pack kafkajs@2.2.4 --pack-destination /tmp && mkdir -p /tmp/kafkajs && tar xzf /tmp/kafkajs-2.2.4.tgz -C /tmp/kafkajs
+//   node libs/platform/src/kafka/kafkajs-patch/make-vectors.cjs /tmp/kafkajs/package > libs/platform/src/kafka/kafkajs-patch/vectors.json
+//
+// Run against node_modules/kafkajs (patched) it must print the same JSON.
+const { INT_VALUES, UINT_VALUES, LONG_VALUES, LONG_SIZE_VALUES, RECORDS, BATCH } = require('./inputs.cjs');
+
+/** The encodings of inputs.cjs by the kafkajs package in folder `root`. */
+async function encodings(root) {
+  const Record = require(`${root}/src/protocol/recordBatch/record/v0`);
+  const { RecordBatch } = require(`${root}/src/protocol/recordBatch/v0`);
+  const Encoder = require(`${root}/src/protocol/encoder`);
+  const groupMessagesPerPartition = require(`${root}/src/producer/groupMessagesPerPartition`);
+  const records = RECORDS.map((r) => Record(r));
+  const batch = await RecordBatch({ ...BATCH, records });
+  const varints = new Encoder();
+  for (const v of INT_VALUES) varints.writeVarInt(v);
+  for (const v of UINT_VALUES) varints.writeUVarInt(v);
+  for (const v of LONG_VALUES) varints.writeVarLong(v);
+  const messages = Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
+  const grouped = groupMessagesPerPartition({
+    topic: 't',
+    partitionMetadata: [{ partitionId: 0 }, { partitionId: 1 }, { partitionId: 2 }],
+    messages,
+    partitioner: ({ message }) => (Number(message.key.slice(1)) * 7) % 3,
+  });
+  return {
+    records: records.map((r) => r.buffer.toString('hex')),
+    batch: batch.buffer.toString('hex'),
+    varints: varints.buffer.toString('hex'),
+    varLongSizes: LONG_SIZE_VALUES.map((v) => Encoder.sizeOfVarLong(v)),
+    grouped: Object.entries(grouped).map(([partition, list]) => [partition, list.map((m) => m.key)]),
+  };
+}
+
+module.exports = { encodings };
+
+if (require.main === module) {
+  const root = process.argv[2];
+  if (!root) throw new Error('usage: node make-vectors.cjs <kafkajs package folder>');
+  encodings(require('node:path').resolve(root)).then((out) => process.stdout.write(`${JSON.stringify(out, null, 1)}\n`));
+}
