@@ -20,5 +20,33 @@ module.exports = {
     { key: 'k4', value: Buffer.alloc(0), offsetDelta: 2, timestampDelta: 2 ** 40 },
     { key: 'ü', value: Buffer.alloc(600, 7), headers: { big: 'y'.repeat(700) }, offsetDelta: 3, timestampDelta: 2 ** 30 },
   ],
+  /** Keys to hash: every length 0-66 (all tails of the 4-byte loop), bytes from a fixed sequence, and strings. */
+  hashKeys: () => {
+    let seed = 7;
+    const byte = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+    const buffers = Array.from({ length: 200 }, (_, i) => Buffer.from(Array.from({ length: i % 67 }, byte)));
+    return [...buffers, '', 'a', 'person/P1', 'gp-registrations/GP00007303', 'é漢字😀', 'x'.repeat(1000)];
+  },
+  PRODUCE: {
+    acks: -1,
+    timeout: 30000,
+    producerId: 11,
+    producerEpoch: 2,
+    topicData: [
+      {
+        topic: 'hub.person-observed.v1',
+        partitions: [
+          {
+            partition: 3,
+            firstSequence: 9,
+            messages: [
+              { key: 'person/P1', value: Buffer.from([1, 2, 3]), headers: { 'event-type': 'PersonObserved', 'event-id': 'e1' }, timestamp: 1764288000000 },
+              { key: 'person/P2', value: Buffer.from([4]), headers: { 'event-type': 'PersonObserved', 'event-id': 'e2' }, timestamp: 1764288000007 },
+            ],
+          },
+        ],
+      },
+    ],
+  },
   BATCH: { firstTimestamp: 1764288000000, maxTimestamp: 1764288001234, producerId: 7, producerEpoch: 1, firstSequence: 42, lastOffsetDelta: 4 },
 };

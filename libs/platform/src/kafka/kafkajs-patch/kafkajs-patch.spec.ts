@@ -1,9 +1,10 @@
 /**
  * patches/kafkajs+2.2.4.patch (applied by `patch-package` when npm installs) makes kafkajs's
  * producer encode with fewer allocations: pooled buffers, varints written in place, headers
- * written into their record, messages grouped by partition without copying. Kafka must receive
- * exactly the bytes the unpatched library sent; vectors.json holds what kafkajs 2.2.4 itself
- * encoded (make-vectors.cjs says how it was made).
+ * written into their record, messages grouped by partition without copying, keys hashed with
+ * 32-bit arithmetic instead of BigInt-backed Longs. Kafka must receive exactly the bytes the
+ * unpatched library sent, and every key must land on the same partition; vectors.json holds
+ * what kafkajs 2.2.4 itself made (make-vectors.cjs says how).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,7 +22,14 @@ const Decoder = require(join(kafkajsRoot, 'src/protocol/decoder')) as new (b: Bu
   readVarLong(): { toString(): string };
 };
 
-const PATCHED_FILES = ['src/protocol/encoder.js', 'src/protocol/recordBatch/record/v0/index.js', 'src/producer/groupMessagesPerPartition.js'];
+const PATCHED_FILES = [
+  'src/protocol/encoder.js',
+  'src/protocol/recordBatch/record/v0/index.js',
+  'src/protocol/requests/produce/v3/request.js',
+  'src/producer/groupMessagesPerPartition.js',
+  'src/producer/partitioners/default/murmur2.js',
+  'src/producer/partitioners/legacy/partitioner.js',
+];
 
 describe('kafkajs as patched for the hub', () => {
   it('is the patched version (npm install ran patch-package)', () => {
@@ -32,7 +40,7 @@ describe('kafkajs as patched for the hub', () => {
     }
   });
 
-  it('encodes records, a record batch, varints and partition groups exactly as kafkajs 2.2.4 did', async () => {
+  it('hashes keys, picks partitions and encodes requests, record batches, records and varints exactly as kafkajs 2.2.4 did', async () => {
     const expected = JSON.parse(readFileSync(join(__dirname, 'vectors.json'), 'utf8')) as unknown;
     expect(await encodings(kafkajsRoot)).toEqual(expected);
   });

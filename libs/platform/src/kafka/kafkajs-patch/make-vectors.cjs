@@ -4,7 +4,7 @@
 //   node libs/platform/src/kafka/kafkajs-patch/make-vectors.cjs /tmp/kafkajs/package > libs/platform/src/kafka/kafkajs-patch/vectors.json
 //
 // Run against node_modules/kafkajs (patched) it must print the same JSON.
-const { INT_VALUES, UINT_VALUES, LONG_VALUES, LONG_SIZE_VALUES, RECORDS, BATCH } = require('./inputs.cjs');
+const { INT_VALUES, UINT_VALUES, LONG_VALUES, LONG_SIZE_VALUES, RECORDS, BATCH, hashKeys, PRODUCE } = require('./inputs.cjs');
 
 /** The encodings of inputs.cjs by the kafkajs package in folder `root`. */
 async function encodings(root) {
@@ -12,6 +12,9 @@ async function encodings(root) {
   const { RecordBatch } = require(`${root}/src/protocol/recordBatch/v0`);
   const Encoder = require(`${root}/src/protocol/encoder`);
   const groupMessagesPerPartition = require(`${root}/src/producer/groupMessagesPerPartition`);
+  const murmur2 = require(`${root}/src/producer/partitioners/default/murmur2`);
+  const { DefaultPartitioner } = require(`${root}/src/producer/partitioners`);
+  const produceV3 = require(`${root}/src/protocol/requests/produce/v3/request`);
   const records = RECORDS.map((r) => Record(r));
   const batch = await RecordBatch({ ...BATCH, records });
   const varints = new Encoder();
@@ -25,7 +28,15 @@ async function encodings(root) {
     messages,
     partitioner: ({ message }) => (Number(message.key.slice(1)) * 7) % 3,
   });
+  const partitioner = DefaultPartitioner();
+  const partitionMetadata = Array.from({ length: 12 }, (_, partitionId) => ({ partitionId, leader: partitionId % 5 === 4 ? -1 : 0 }));
+  const keys = hashKeys();
+  const produce = await produceV3(PRODUCE).encode();
   return {
+    murmur2: keys.map((key) => murmur2(key)),
+    partitions: keys.map((key) => partitioner({ topic: 't', partitionMetadata, message: { key, value: 'v' } })),
+    explicitPartition: partitioner({ topic: 't', partitionMetadata, message: { key: 'k', partition: 5 } }),
+    produceRequest: produce.buffer.toString('hex'),
     records: records.map((r) => r.buffer.toString('hex')),
     batch: batch.buffer.toString('hex'),
     varints: varints.buffer.toString('hex'),
