@@ -77,7 +77,7 @@ export interface DryRunCounts {
 /** Parses and maps a delivery without building events: the pre-check that decides quarantine. */
 export async function countFile(feed: CompiledFeed, path: string, options: ReadOptions): Promise<DryRunCounts> {
   const counts: DryRunCounts = { rows: 0, accepted: 0, rejected: 0, duplicates: 0, withdrawn: 0, rejectsByReason: {} };
-  for await (const row of readRows(path, options)) {
+  for await (const row of readRows(path, { ...options, countOnly: true })) {
     counts.rows++;
     const mapped = 'error' in row ? { outcome: 'unparseable' as const, code: row.error.code } : feed.mapRow(row.row);
     if (mapped.outcome === 'accepted') counts.accepted++;

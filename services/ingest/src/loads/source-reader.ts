@@ -21,6 +21,12 @@ export interface ReadOptions {
    * the whole file's parser found on its first line (see lineAlignedParts).
    */
   range?: FileRange & { columns?: string[]; recordDelimiter?: string };
+  /**
+   * CSV rows without their line numbers and original bytes (0 and empty): the pre-check only
+   * counts outcomes, and csv-parse's per-record info and raw text were a tenth of its time.
+   * What is parsed, skipped and rejected is the same.
+   */
+  countOnly?: boolean;
 }
 
 /** Bytes `start` up to, not including, `end`. */
@@ -81,6 +87,8 @@ function decoded(path: string, options: ReadOptions): Readable {
   return text;
 }
 
+const NO_BYTES = Buffer.alloc(0);
+
 /** Streams a delivery row by row; memory stays flat whatever the file's size. */
 export async function* readRows(path: string, options: ReadOptions): AsyncGenerator<SourceRow> {
   const text = decoded(path, options);
@@ -89,13 +97,14 @@ export async function* readRows(path: string, options: ReadOptions): AsyncGenera
     return;
   }
   const skipped: SourceRow[] = [];
+  const withSource = !options.countOnly;
   const parser = text.pipe(
     parse({
       columns: options.range?.columns ?? ((header: string[]) => header.map((column) => column.trim())),
       bom: (options.range?.start ?? 0) === 0,
       ...(options.range?.recordDelimiter ? { record_delimiter: options.range.recordDelimiter } : {}),
-      raw: true,
-      info: true,
+      raw: withSource,
+      info: withSource,
       delimiter: options.csv?.delimiter ?? ',',
       quote: options.csv?.quote ?? '"',
       ltrim: options.csv?.skipInitialSpace ?? false,
@@ -109,9 +118,17 @@ export async function* readRows(path: string, options: ReadOptions): AsyncGenera
     skipped.push({
       rowNumber: error.lines ?? 0,
       error: { code: `INGEST.${error.code ?? 'CSV_INVALID'}`, message: error.message.replace(/ at line \d+.*$/s, '').split(':')[0]!.slice(0, 200) },
-      raw: Buffer.from(error.raw ?? '', 'utf8'),
+      raw: withSource ? Buffer.from(error.raw ?? '', 'utf8') : NO_BYTES,
     });
   });
+  if (!withSource) {
+    for await (const record of parser as AsyncIterable<Record<string, string>>) {
+      while (skipped.length) yield skipped.shift()!;
+      yield { rowNumber: 0, row: record, raw: NO_BYTES };
+    }
+    while (skipped.length) yield skipped.shift()!;
+    return;
+  }
   for await (const parsed of parser as AsyncIterable<{ record: Record<string, string>; raw: string; info: { lines: number } }>) {
     while (skipped.length) yield skipped.shift()!;
     yield { rowNumber: parsed.info.lines, row: parsed.record, raw: Buffer.from(parsed.raw.replace(/\r?\n$/, ''), 'utf8') };
