@@ -115,14 +115,13 @@ async function throughOutbox(input: string, output: string): Promise<{ rate: num
   await consumer.start();
   relay.start();
   let relayDone = 0n;
+  // one admin for the whole wait, disconnected after it: an admin made per poll kept its
+  // connections open, and the process then lingered until the broker closed them as idle
+  // (connections.max.idle.ms, 10 minutes)
+  const watcher = kafka.admin();
+  await watcher.connect();
   for (;;) {
-    const offsets = await kafka.admin().fetchTopicOffsets(output).catch(async () => {
-      const a = kafka.admin();
-      await a.connect();
-      const result = await a.fetchTopicOffsets(output);
-      await a.disconnect();
-      return result;
-    });
+    const offsets = await watcher.fetchTopicOffsets(output);
     const published = offsets.reduce((sum, p) => sum + Number(p.high), 0);
     progress('through consumer and outbox', published, OUTBOX);
     if (published >= OUTBOX) {
@@ -132,6 +131,7 @@ async function throughOutbox(input: string, output: string): Promise<{ rate: num
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const seconds = Number(relayDone - started) / 1e9;
+  await watcher.disconnect();
   await consumer.stop();
   await relay.stop();
   await producer.disconnect();
