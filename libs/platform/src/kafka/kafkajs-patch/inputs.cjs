@@ -48,5 +48,29 @@ module.exports = {
       },
     ],
   },
+  /** Record batches to decode as a consumer would: odd headers, deltas past 28 bits, a first offset past 2^53. */
+  DECODED_BATCHES: [
+    {
+      firstOffset: '1234567',
+      firstTimestamp: 1764288000000,
+      maxTimestamp: 1764288009999,
+      records: [
+        { key: 'person/P1', value: Buffer.from([1, 2, 3]), headers: { 'event-type': 'PersonObserved', 'event-id': 'e1' }, offsetDelta: 0, timestampDelta: 0 },
+        { key: null, value: null, headers: { h: ['a', 'b', 'c'], ['__proto__']: 'p', toString: 'q' }, offsetDelta: 1, timestampDelta: -3 },
+        { key: 'k', value: 'v', headers: {}, offsetDelta: 300000, timestampDelta: 2 ** 28 },
+        { key: 'k', value: 'v', offsetDelta: 300001, timestampDelta: 2 ** 40 },
+        { key: 'k', value: 'v', offsetDelta: 300002, timestampDelta: -(2 ** 27) },
+      ],
+    },
+    {
+      firstOffset: '9007199254740993',
+      firstTimestamp: 9007199254740000,
+      maxTimestamp: 9007199254740000,
+      records: [
+        { key: 'a', value: 'b', offsetDelta: 0, timestampDelta: 0 },
+        { key: 'a', value: 'b', offsetDelta: 5, timestampDelta: 2000 },
+      ],
+    },
+  ],
   BATCH: { firstTimestamp: 1764288000000, maxTimestamp: 1764288001234, producerId: 7, producerEpoch: 1, firstSequence: 42, lastOffsetDelta: 4 },
 };

@@ -2,8 +2,9 @@
  * patches/kafkajs+2.2.4.patch (applied by `patch-package` when npm installs) makes kafkajs's
  * producer encode with fewer allocations: pooled buffers, varints written in place, headers
  * written into their record, messages grouped by partition without copying, keys hashed with
- * 32-bit arithmetic instead of BigInt-backed Longs. Kafka must receive exactly the bytes the
- * unpatched library sent, and every key must land on the same partition; vectors.json holds
+ * 32-bit arithmetic instead of BigInt-backed Longs; and its consumer decode records' offsets
+ * and timestamps without them. Kafka must receive exactly the bytes the unpatched library sent,
+ * every key must land on the same partition, and a consumer must see the same records; vectors.json holds
  * what kafkajs 2.2.4 itself made (make-vectors.cjs says how).
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ const PATCHED_FILES = [
   'src/protocol/encoder.js',
   'src/protocol/recordBatch/record/v0/index.js',
   'src/protocol/requests/produce/v3/request.js',
+  'src/protocol/recordBatch/record/v0/decoder.js',
   'src/producer/groupMessagesPerPartition.js',
   'src/producer/partitioners/default/murmur2.js',
   'src/producer/partitioners/legacy/partitioner.js',
@@ -40,7 +42,7 @@ describe('kafkajs as patched for the hub', () => {
     }
   });
 
-  it('hashes keys, picks partitions and encodes requests, record batches, records and varints exactly as kafkajs 2.2.4 did', async () => {
+  it('hashes keys, picks partitions, encodes requests, record batches, records and varints, and decodes record batches exactly as kafkajs 2.2.4 did', async () => {
     const expected = JSON.parse(readFileSync(join(__dirname, 'vectors.json'), 'utf8')) as unknown;
     expect(await encodings(kafkajsRoot)).toEqual(expected);
   });

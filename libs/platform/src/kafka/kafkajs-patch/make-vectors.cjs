@@ -4,7 +4,9 @@
 //   node libs/platform/src/kafka/kafkajs-patch/make-vectors.cjs /tmp/kafkajs/package > libs/platform/src/kafka/kafkajs-patch/vectors.json
 //
 // Run against node_modules/kafkajs (patched) it must print the same JSON.
-const { INT_VALUES, UINT_VALUES, LONG_VALUES, LONG_SIZE_VALUES, RECORDS, BATCH, hashKeys, PRODUCE } = require('./inputs.cjs');
+const { INT_VALUES, UINT_VALUES, LONG_VALUES, LONG_SIZE_VALUES, RECORDS, BATCH, hashKeys, PRODUCE, DECODED_BATCHES } = require('./inputs.cjs');
+
+const hex = (value) => (Buffer.isBuffer(value) ? value.toString('hex') : value === null ? null : String(value));
 
 /** The encodings of inputs.cjs by the kafkajs package in folder `root`. */
 async function encodings(root) {
@@ -15,6 +17,8 @@ async function encodings(root) {
   const murmur2 = require(`${root}/src/producer/partitioners/default/murmur2`);
   const { DefaultPartitioner } = require(`${root}/src/producer/partitioners`);
   const produceV3 = require(`${root}/src/protocol/requests/produce/v3/request`);
+  const Decoder = require(`${root}/src/protocol/decoder`);
+  const decodeRecordBatch = require(`${root}/src/protocol/recordBatch/v0/decoder`);
   const records = RECORDS.map((r) => Record(r));
   const batch = await RecordBatch({ ...BATCH, records });
   const varints = new Encoder();
@@ -32,11 +36,27 @@ async function encodings(root) {
   const partitionMetadata = Array.from({ length: 12 }, (_, partitionId) => ({ partitionId, leader: partitionId % 5 === 4 ? -1 : 0 }));
   const keys = hashKeys();
   const produce = await produceV3(PRODUCE).encode();
+  const decoded = [];
+  for (const { records: inputs, ...batchFields } of DECODED_BATCHES) {
+    const encoded = await RecordBatch({ ...batchFields, records: inputs.map((r) => Record(r)), lastOffsetDelta: inputs.length - 1 });
+    const batch = await decodeRecordBatch(new Decoder(encoded.buffer));
+    decoded.push(
+      batch.records.map((r) => ({
+        timestamp: r.timestamp,
+        offset: r.offset,
+        key: hex(r.key),
+        value: hex(r.value),
+        headers: Object.entries(r.headers).map(([name, v]) => [name, Array.isArray(v) ? v.map(hex) : hex(v)]),
+        plainHeaders: Object.getPrototypeOf(r.headers) === Object.prototype,
+      })),
+    );
+  }
   return {
     murmur2: keys.map((key) => murmur2(key)),
     partitions: keys.map((key) => partitioner({ topic: 't', partitionMetadata, message: { key, value: 'v' } })),
     explicitPartition: partitioner({ topic: 't', partitionMetadata, message: { key: 'k', partition: 5 } }),
     produceRequest: produce.buffer.toString('hex'),
+    decoded,
     records: records.map((r) => r.buffer.toString('hex')),
     batch: batch.buffer.toString('hex'),
     varints: varints.buffer.toString('hex'),
