@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import { releaseReadBuffers } from './release-read-buffers';
+import { warnIfKafkajsUnpatched } from './kafkajs-patched';
 
 /**
  * The one place the hub builds a kafkajs client. KafkaJS is in maintenance mode, so every
@@ -27,6 +28,7 @@ const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 export function createKafka(options: KafkaConnectionOptions): Kafka {
   releaseReadBuffers();
+  warnIfKafkajsUnpatched(options.log);
   const config: KafkaConfig = {
     brokers: options.brokers,
     clientId: options.clientId,

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { kafkajsPatched } from '../kafkajs-patched';
 
 const { encodings } = require('./make-vectors.cjs') as { encodings: (root: string) => Promise<unknown> };
 const kafkajsRoot = dirname(require.resolve('kafkajs/package.json'));
@@ -40,6 +41,8 @@ describe('kafkajs as patched for the hub', () => {
       // a clear message rather than a bare mismatch: installing with --ignore-scripts skips the patch
       if (!source.includes('Patched by the data hub')) throw new Error(`${file} of kafkajs is not patched: run \`npx patch-package\``);
     }
+    // what a service checks when it first connects (it warns when false)
+    expect(kafkajsPatched()).toBe(true);
   });
 
   it('hashes keys, picks partitions, encodes requests, record batches, records and varints, and decodes record batches exactly as kafkajs 2.2.4 did', async () => {
