@@ -127,17 +127,31 @@ describe('master writes', () => {
   });
 });
 
-describe('features made ahead', () => {
-  it('resolve exactly as the features apply makes itself', () => {
+describe('observations prepared ahead (features and held details)', () => {
+  it('resolve and are held exactly as what apply makes itself', () => {
     const entries = [observed('school-census', '1', ROBERT, 2_000), observed('police', '7', { ...ROBERT, given: 'Bob' }, 3_000), observed('gp-registrations', '3', ALICE)];
     const plain = new ResolverProjection(testModel(), TEST_NAMES);
     const ahead = new ResolverProjection(testModel(), TEST_NAMES);
     // made by another projection, as the service makes them before the transaction that applies them
-    const features = entries.map((entry) => new ResolverProjection(testModel(), TEST_NAMES).featuresOf(entry as Extract<LogEntry, { kind: 'observed' }>));
+    const prepared = entries.map((entry) => new ResolverProjection(testModel(), TEST_NAMES).prepare(entry as Extract<LogEntry, { kind: 'observed' }>));
     const plainEvents = entries.flatMap((entry) => plain.apply(entry));
-    const aheadEvents = entries.flatMap((entry, i) => ahead.apply(entry, undefined, features[i]));
+    const aheadEvents = entries.flatMap((entry, i) => ahead.apply(entry, undefined, prepared[i]));
     expect(aheadEvents).toEqual(plainEvents);
     expect(ahead.resolver.snapshot()).toEqual(plain.resolver.snapshot());
     expect(ahead.lastEdges).toEqual(plain.lastEdges);
+    expect([...ahead.members.keys()]).toEqual([...plain.members.keys()]);
+    for (const key of plain.members.keys()) {
+      expect(ahead.members.text(key)).toBe(plain.members.text(key));
+      expect(ahead.members.get(key)).toEqual(plain.members.get(key));
+    }
+  });
+
+  it('are held as what was prepared, not made again', () => {
+    const entry = observed('school-census', '1', ROBERT, 2_000) as Extract<LogEntry, { kind: 'observed' }>;
+    const projection = new ResolverProjection(testModel(), TEST_NAMES);
+    const prepared = projection.prepare(entry);
+    // a text that differs from what apply would make shows which one is held
+    projection.apply(entry, undefined, { ...prepared, held: `${prepared.held} ` });
+    expect(projection.members.text(entry.key)).toBe(`${prepared.held} `);
   });
 });

@@ -108,12 +108,22 @@ export class HeldRecords {
   }
 
   set(key: string, member: MemberRecord): void {
+    this.setText(key, HeldRecords.textOf(key, member));
+  }
+
+  /** Holds a record as `textOf` made it (ahead of time, say). */
+  setText(key: string, text: string): void {
+    this.byKey.set(key, text);
+  }
+
+  /** The text a record is held as: a pure function of its key and details. */
+  static textOf(key: string, member: MemberRecord): string {
     const details = personType.isValid(member.person) ? `A${heldBytes(member.person)}` : `J${JSON.stringify(member.person)}`;
     const { sourceSystem, sourceRecordId } = member.source;
     const keyIsSource = !sourceSystem.includes('/') && key === `${sourceSystem}/${sourceRecordId}` && Number.isSafeInteger(member.occurredAt) && member.occurredAt >= 0;
     const header = keyIsSource ? String(member.occurredAt) : JSON.stringify([sourceSystem, sourceRecordId, member.occurredAt]);
     // one flat string, not the three or four parts it is joined from: millions are held
-    this.byKey.set(key, flatString(`${header}\n${details}`));
+    return flatString(`${header}\n${details}`);
   }
 
   delete(key: string): boolean {
@@ -123,6 +133,19 @@ export class HeldRecords {
   keys(): IterableIterator<string> {
     return this.byKey.keys();
   }
+}
+
+/** What `apply` makes of an observed entry before resolving it, made ahead (`ResolverProjection.prepare`). */
+export interface PreparedObservation {
+  readonly features: MatchRecord;
+  /** The text its details are held as (`HeldRecords.textOf`). */
+  readonly held: string;
+}
+
+type ObservedEntry = Extract<LogEntry, { kind: 'observed' }>;
+
+function memberOf(entry: ObservedEntry): MemberRecord {
+  return { source: { sourceSystem: entry.sourceSystem, sourceRecordId: entry.sourceRecordId }, person: entry.person, occurredAt: entry.occurredAt };
 }
 
 /**
@@ -150,25 +173,29 @@ export class ResolverProjection {
   }
 
   /** An observed record's features, as `apply` makes them: a pure function of the entry. */
-  featuresOf(entry: Extract<LogEntry, { kind: 'observed' }>): MatchRecord {
+  featuresOf(entry: ObservedEntry): MatchRecord {
     return toMatchRecord(entry.key, entry.sourceSystem, entry.person, { names: this.names });
+  }
+
+  /** What `apply` makes of an observed entry before resolving it: pure, so it can be made ahead. */
+  prepare(entry: ObservedEntry): PreparedObservation {
+    return { features: this.featuresOf(entry), held: HeldRecords.textOf(entry.key, memberOf(entry)) };
   }
 
   /**
    * Applies one entry; returns the resolver's master events. `model` is the promoted one's
-   * parameters; `features` an observed record's features if they were made ahead
-   * (`featuresOf`, a pure function of the entry).
+   * parameters; `prepared` what `prepare` made of an observed entry, if it was made ahead.
    */
-  apply(entry: LogEntry, model?: MatchModel, features?: MatchRecord): MasterEvent[] {
+  apply(entry: LogEntry, model?: MatchModel, prepared?: PreparedObservation): MasterEvent[] {
     switch (entry.kind) {
       case 'withdrawn':
         if (!this.members.has(entry.key)) return [];
         this.members.delete(entry.key);
         return this.resolver.withdraw(entry.key);
       case 'observed':
-        this.members.set(entry.key, { source: { sourceSystem: entry.sourceSystem, sourceRecordId: entry.sourceRecordId }, person: entry.person, occurredAt: entry.occurredAt });
       {
-        const resolution = this.resolver.add(features ?? this.featuresOf(entry), entry.edges);
+        this.members.setText(entry.key, prepared?.held ?? HeldRecords.textOf(entry.key, memberOf(entry)));
+        const resolution = this.resolver.add(prepared?.features ?? this.featuresOf(entry), entry.edges);
         this.lastCandidates = resolution.candidates;
         this.lastEdges = resolution.edges;
         return [...resolution.events];

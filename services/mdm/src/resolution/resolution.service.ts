@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { MemberRecord } from '../golden-record/domain';
 import { type IncrementalResolver, type MasterEvent, type MatchModel, type MatchRecord, type NameTables, recordedEdges } from '../matching/domain';
 import { loadMdmPolicy, type MdmPolicy } from '../policy/mdm-policy';
-import { ResolutionRefused, ResolverProjection } from './projection';
+import { type PreparedObservation, ResolutionRefused, ResolverProjection } from './projection';
 import type { SplitReason } from './master-messages';
 import { inlineMasterWriter, type MasterWriter } from './master-writer';
 import { goldenOf, type MasterWrites, takeMasterWriteJob } from './master-writes';
@@ -108,11 +108,11 @@ export class ResolutionService {
   private pending: Array<{ observations: RecordEntry[]; resolve: () => void; reject: (error: unknown) => void }> = [];
   private draining = false;
   /**
-   * Features of waiting observations, made while a transaction waits for PostgreSQL and the
-   * master writer at its end (`prepareWhile`). Weak: an observation the inbox finds already
-   * processed is never applied, and its features go with it.
+   * Features and held text of waiting observations, made while a transaction waits for
+   * PostgreSQL and the master writer at its end (`prepareWhile`). Weak: an observation the
+   * inbox finds already processed is never applied, and what was made for it goes with it.
    */
-  private readonly prepared = new WeakMap<RecordEntry, MatchRecord>();
+  private readonly prepared = new WeakMap<RecordEntry, PreparedObservation>();
   /** One change or catch-up at a time within this process (partitions are consumed concurrently). */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -380,8 +380,9 @@ export class ResolutionService {
   /**
    * Makes the features of waiting observations until `finished` settles. The end of a
    * transaction waits for PostgreSQL to run what was sent and for the master writer's last
-   * jobs (about a tenth of a drain's time on the medium city); features are a pure function of
-   * an observation, about a tenth of the main thread's work, and can be made then.
+   * jobs (about a tenth of a drain's time on the medium city); features and the held details'
+   * text are pure functions of an observation, about a seventh of the main thread's work, and
+   * can be made then.
    */
   private async prepareWhile(finished: Promise<unknown>): Promise<void> {
     let settled = false;
@@ -395,7 +396,7 @@ export class ResolutionService {
           ranSince = Date.now();
         }
         if (settled) return;
-        if (observation.kind === 'observed' && !this.prepared.has(observation)) this.prepared.set(observation, this.state.featuresOf(observation));
+        if (observation.kind === 'observed' && !this.prepared.has(observation)) this.prepared.set(observation, this.state.prepare(observation));
       }
     }
   }
